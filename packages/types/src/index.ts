@@ -1,0 +1,22 @@
+/**
+ * @packageDocumentation
+ * Wire formats, domain types, the zos-JSON codec, the error base class and the `ChainClient`
+ * interface shared by every sc4it package.
+ */
+export {
+  Sc4itError,
+  DecodeError,
+  DeploymentError,
+  CryptoError,
+  ChainError,
+  TransportError,
+  isSc4itError,
+  isRetryable,
+} from './errors.ts';
+export type { ErrorCode, ErrorCodePrefix, Sc4itErrorOptions } from './errors.ts';
+export { bytesToHex, hexToBytes, utf8ToBytes, bytesToUtf8, concatBytes, equalBytes } from './bytes.ts';
+export { toJsonValue, fromJsonValue, encodeJson, decodeJson, canonicalJson } from './json-codec.ts';
+export { WORKLOAD_TYPES } from './deployment.ts';
+export type * from './deployment.ts';
+export type * from './chain.ts';
+export { signingPayload, signTransaction, sendCall } from './chain-tx.ts';
