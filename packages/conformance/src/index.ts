@@ -1,1 +1,8 @@
-export {};
+/**
+ * @packageDocumentation
+ * Wycheproof-style conformance vectors for sc4it and any ThreeFold-compatible implementation,
+ * with a small loader and linter. The vectors live in `vectors/<suite>/<topic>_test.json`.
+ */
+export { lintVectorFile, eachTest } from './vector-file.ts';
+export type { VectorFile, VectorGroup, VectorTest, VectorNote, VectorResult } from './vector-file.ts';
+export { loadVectors, listVectorFiles, VECTORS_DIR } from './load.ts';
