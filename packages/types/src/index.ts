@@ -17,6 +17,8 @@ export type { ErrorCode, ErrorCodePrefix, Sc4itErrorOptions } from './errors.ts'
 export { bytesToHex, hexToBytes, utf8ToBytes, bytesToUtf8, concatBytes, equalBytes } from './bytes.ts';
 export { toJsonValue, fromJsonValue, encodeJson, decodeJson, canonicalJson } from './json-codec.ts';
 export { WORKLOAD_TYPES } from './deployment.ts';
+export { parseGoIP, formatGoIP, parseGoCIDR, formatGoCIDR, canonicalGoIP, canonicalGoCIDR } from './go-net.ts';
+export type { GoCidr } from './go-net.ts';
 export type * from './deployment.ts';
 export type * from './chain.ts';
 export { signingPayload, signTransaction, sendCall } from './chain-tx.ts';
