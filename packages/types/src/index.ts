@@ -22,3 +22,23 @@ export type { GoCidr } from './go-net.ts';
 export type * from './deployment.ts';
 export type * from './chain.ts';
 export { signingPayload, signTransaction, sendCall } from './chain-tx.ts';
+export {
+  encodeEnvelope,
+  decodeEnvelope,
+  envelopeMessageKind,
+  encodeBacklog,
+  decodeBacklog,
+} from './rmb-envelope.ts';
+export type {
+  Envelope,
+  EnvelopeInput,
+  EnvelopeMessageKind,
+  RmbAddress,
+  RmbRequest,
+  RmbResponse,
+  RmbError,
+  RmbPing,
+  RmbPong,
+  RmbBacklog,
+  RmbBacklogInput,
+} from './rmb-envelope.ts';
