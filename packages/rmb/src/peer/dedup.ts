@@ -1,0 +1,50 @@
+/**
+ * Receiver-side duplicate filter: one entry per (sender, uid), kept until the envelope's deadline
+ * (and at least `minWindowSec`), so a retried or replayed request runs its handler once; a
+ * duplicate that arrives after the handler finished gets the stored reply again. A replay after
+ * the deadline is refused as expired by the envelope checks, so the window covers the whole TTL.
+ */
+export interface DedupEntry {
+  /** Set once the handler finished: the encoded reply envelope to send again. */
+  reply?: Uint8Array;
+  until: number;
+}
+
+export class DedupWindow {
+  readonly #entries = new Map<string, DedupEntry>();
+  readonly #minWindowSec: number;
+  readonly #maxEntries: number;
+
+  constructor(minWindowSec = 300, maxEntries = 200_000) {
+    this.#minWindowSec = minWindowSec;
+    this.#maxEntries = maxEntries;
+  }
+
+  /**
+   * Registers `key` until `deadline` (unix seconds). Returns the existing entry for a duplicate,
+   * or undefined when the key is new.
+   */
+  claim(key: string, deadline: number, now: number): DedupEntry | undefined {
+    const hit = this.#entries.get(key);
+    if (hit !== undefined && hit.until > now) return hit;
+    this.#entries.set(key, { until: Math.max(deadline, now + this.#minWindowSec) });
+    if (this.#entries.size > this.#maxEntries) this.prune(now);
+    return undefined;
+  }
+
+  /** Stores the reply of a finished handler. */
+  settle(key: string, reply: Uint8Array): void {
+    const e = this.#entries.get(key);
+    if (e !== undefined) e.reply = reply;
+  }
+
+  /** Drops expired entries; if still over the cap, the oldest. */
+  prune(now: number): void {
+    for (const [k, e] of this.#entries) if (e.until <= now) this.#entries.delete(k);
+    while (this.#entries.size > this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
