@@ -51,3 +51,25 @@ export type {
   GraceStepResult,
   GraceOutcome,
 } from './grace.ts';
+export {
+  openContractReports,
+  ingestContractReport,
+  settleContractReports,
+  closeContractReports,
+  createReportLedger,
+  ledgerOpenContract,
+  ledgerCloseContract,
+  ingestReports,
+  settleReports,
+  RECENT_LIMIT,
+} from './reports.ts';
+export type {
+  IncomingReport,
+  PendingReport,
+  ContractReports,
+  ReportResult,
+  ReportBill,
+  WindowCost,
+  SettleOptions,
+  ReportLedger,
+} from './reports.ts';
