@@ -11,7 +11,7 @@
 // - no create/verify/convert/delimited/typeurl/service: the hand-written codecs validate and
 //   convert; less generated code to ship.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,7 @@ const pbjs = join(dirname(require.resolve('protobufjs-cli/package.json')), 'bin'
 /** proto file → root name */
 const FILES = [
   ['rmb', 'sc4it_rmb'],
+  ['sc4it', 'sc4it_domain'],
 ];
 
 const HEADER = (name) =>
@@ -34,23 +35,25 @@ const tmp = mkdtempSync(join(tmpdir(), 'sc4it-gen-'));
 let stale = false;
 try {
   for (const [name, root] of FILES) {
-    const out = join(tmp, `${name}.js`);
-    execFileSync(
-      process.execPath,
-      [
-        pbjs,
-        '-t', 'static-module',
-        '-w', 'esm',
-        '--dependency', 'protobufjs/minimal.js',
-        '-r', root,
-        '--force-long',
-        '--no-create', '--no-verify', '--no-convert', '--no-delimited', '--no-typeurl', '--no-service',
-        '-o', out,
-        '-d',
-        join('proto', `${name}.proto`),
-      ],
-      { cwd: pkg, stdio: ['ignore', 'inherit', 'inherit'] },
-    );
+    const common = [
+      '-t', 'static-module',
+      '-w', 'esm',
+      '--dependency', 'protobufjs/minimal.js',
+      '-r', root,
+      '--force-long',
+      '--no-create', '--no-verify', '--no-convert', '--no-delimited', '--no-typeurl', '--no-service',
+    ];
+    const run = (args) =>
+      execFileSync(process.execPath, [pbjs, ...common, ...args, join('proto', `${name}.proto`)], {
+        cwd: pkg,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+    // pbts derives the .d.ts from the JSDoc of a commented build; the shipped .js is the
+    // same code without comments (a third of the size).
+    mkdirSync(join(tmp, 'doc'), { recursive: true });
+    run(['-o', join(tmp, 'doc', `${name}.js`), '-d']);
+    renameSync(join(tmp, 'doc', `${name}.d.ts`), join(tmp, `${name}.d.ts`));
+    run(['--no-comments', '-o', join(tmp, `${name}.js`)]);
     for (const ext of ['js', 'd.ts']) {
       const generated = HEADER(name) + readFileSync(join(tmp, `${name}.${ext}`), 'utf8');
       const target = join(pkg, 'src', 'gen', `${name}.${ext}`);

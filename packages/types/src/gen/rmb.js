@@ -2,43 +2,13 @@
 /*eslint-disable block-scoped-var, id-length, no-control-regex, no-magic-numbers, no-mixed-operators, no-prototype-builtins, no-redeclare, no-shadow, no-var, sort-vars, default-case, jsdoc/require-param*/
 import $protobuf from "protobufjs/minimal.js";
 
-// Common aliases
 const $Reader = $protobuf.Reader, $Writer = $protobuf.Writer, $util = $protobuf.util;
 const $Object = $util.global.Object, $undefined = $util.global.undefined, $Error = $util.global.Error, $RangeError = $util.global.RangeError;
 
-// Exported root namespace
 const $root = $protobuf.roots["sc4it_rmb"] || ($protobuf.roots["sc4it_rmb"] = {});
 
 export const Request = $root.Request = (() => {
 
-    /**
-     * Properties of a Request.
-     * @typedef {Object} Request.$Properties
-     * @property {string|null} [command] Request command
-     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-     */
-
-    /**
-     * Properties of a Request.
-     * @exports IRequest
-     * @interface IRequest
-     * @augments Request.$Properties
-     * @deprecated Use Request.$Properties instead.
-     */
-
-    /**
-     * Shape of a Request.
-     * @typedef {Request.$Properties} Request.$Shape
-     */
-
-    /**
-     * Constructs a new Request.
-     * @exports Request
-     * @classdesc Represents a Request.
-     * @constructor
-     * @param {Request.$Properties=} [properties] Properties to set
-     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-     */
     const Request = function (properties) {
         if (properties)
             for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
@@ -46,23 +16,8 @@ export const Request = $root.Request = (() => {
                     this[keys[i]] = properties[keys[i]];
     };
 
-    /**
-     * Request command.
-     * @member {string} command
-     * @memberof Request
-     * @instance
-     */
     Request.prototype.command = "";
 
-    /**
-     * Encodes the specified Request message. Does not implicitly {@link Request.verify|verify} messages.
-     * @function encode
-     * @memberof Request
-     * @static
-     * @param {Request.$Properties} message Request message or plain object to encode
-     * @param {$protobuf.Writer} [writer] Writer to encode to
-     * @returns {$protobuf.Writer} Writer
-     */
     Request.encode = function (message, writer, _depth) {
         if (!writer)
             writer = $Writer.create();
@@ -71,24 +26,13 @@ export const Request = $root.Request = (() => {
         if (_depth > $util.recursionLimit)
             throw $Error("max depth exceeded");
         if (message.command != null && $Object.hasOwnProperty.call(message, "command") && message.command !== "")
-            writer.uint32(/* id 1, wireType 2 =*/10).string(message.command);
+            writer.uint32(10).string(message.command);
         if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
             for (let i = 0; i < message.$unknowns.length; ++i)
                 writer.raw(message.$unknowns[i]);
         return writer;
     };
 
-    /**
-     * Decodes a Request message from the specified reader or buffer.
-     * @function decode
-     * @memberof Request
-     * @static
-     * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-     * @param {number} [length] Message length if known beforehand
-     * @returns {Request & Request.$Shape} Request
-     * @throws {Error} If the payload is not a reader or valid buffer
-     * @throws {$protobuf.util.ProtocolError} If required fields are missing
-     */
     Request.decode = function (reader, length, _end, _depth, _target) {
         if (!(reader instanceof $Reader))
             reader = $Reader.create(reader);
@@ -147,33 +91,6 @@ export const Request = $root.Request = (() => {
 
 export const Response = $root.Response = (() => {
 
-    /**
-     * Properties of a Response.
-     * @typedef {Object} Response.$Properties
-     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-     */
-
-    /**
-     * Properties of a Response.
-     * @exports IResponse
-     * @interface IResponse
-     * @augments Response.$Properties
-     * @deprecated Use Response.$Properties instead.
-     */
-
-    /**
-     * Shape of a Response.
-     * @typedef {Response.$Properties} Response.$Shape
-     */
-
-    /**
-     * Constructs a new Response.
-     * @exports Response
-     * @classdesc Represents a Response.
-     * @constructor
-     * @param {Response.$Properties=} [properties] Properties to set
-     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-     */
     const Response = function (properties) {
         if (properties)
             for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
@@ -181,15 +98,6 @@ export const Response = $root.Response = (() => {
                     this[keys[i]] = properties[keys[i]];
     };
 
-    /**
-     * Encodes the specified Response message. Does not implicitly {@link Response.verify|verify} messages.
-     * @function encode
-     * @memberof Response
-     * @static
-     * @param {Response.$Properties} message Response message or plain object to encode
-     * @param {$protobuf.Writer} [writer] Writer to encode to
-     * @returns {$protobuf.Writer} Writer
-     */
     Response.encode = function (message, writer, _depth) {
         if (!writer)
             writer = $Writer.create();
@@ -203,17 +111,6 @@ export const Response = $root.Response = (() => {
         return writer;
     };
 
-    /**
-     * Decodes a Response message from the specified reader or buffer.
-     * @function decode
-     * @memberof Response
-     * @static
-     * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-     * @param {number} [length] Message length if known beforehand
-     * @returns {Response & Response.$Shape} Response
-     * @throws {Error} If the payload is not a reader or valid buffer
-     * @throws {$protobuf.util.ProtocolError} If required fields are missing
-     */
     Response.decode = function (reader, length, _end, _depth, _target) {
         if (!(reader instanceof $Reader))
             reader = $Reader.create(reader);
@@ -260,35 +157,6 @@ export const Response = $root.Response = (() => {
 
 export const Error = $root.Error = (() => {
 
-    /**
-     * Properties of an Error.
-     * @typedef {Object} Error.$Properties
-     * @property {number|null} [code] Error code
-     * @property {string|null} [message] Error message
-     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-     */
-
-    /**
-     * Properties of an Error.
-     * @exports IError
-     * @interface IError
-     * @augments Error.$Properties
-     * @deprecated Use Error.$Properties instead.
-     */
-
-    /**
-     * Shape of an Error.
-     * @typedef {Error.$Properties} Error.$Shape
-     */
-
-    /**
-     * Constructs a new Error.
-     * @exports Error
-     * @classdesc Represents an Error.
-     * @constructor
-     * @param {Error.$Properties=} [properties] Properties to set
-     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-     */
     const Error = function (properties) {
         if (properties)
             for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
@@ -296,31 +164,9 @@ export const Error = $root.Error = (() => {
                     this[keys[i]] = properties[keys[i]];
     };
 
-    /**
-     * Error code.
-     * @member {number} code
-     * @memberof Error
-     * @instance
-     */
     Error.prototype.code = 0;
-
-    /**
-     * Error message.
-     * @member {string} message
-     * @memberof Error
-     * @instance
-     */
     Error.prototype.message = "";
 
-    /**
-     * Encodes the specified Error message. Does not implicitly {@link Error.verify|verify} messages.
-     * @function encode
-     * @memberof Error
-     * @static
-     * @param {Error.$Properties} message Error message or plain object to encode
-     * @param {$protobuf.Writer} [writer] Writer to encode to
-     * @returns {$protobuf.Writer} Writer
-     */
     Error.encode = function (message, writer, _depth) {
         if (!writer)
             writer = $Writer.create();
@@ -329,26 +175,15 @@ export const Error = $root.Error = (() => {
         if (_depth > $util.recursionLimit)
             throw $Error("max depth exceeded");
         if (message.code != null && $Object.hasOwnProperty.call(message, "code") && message.code !== 0)
-            writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.code);
+            writer.uint32(8).uint32(message.code);
         if (message.message != null && $Object.hasOwnProperty.call(message, "message") && message.message !== "")
-            writer.uint32(/* id 2, wireType 2 =*/18).string(message.message);
+            writer.uint32(18).string(message.message);
         if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
             for (let i = 0; i < message.$unknowns.length; ++i)
                 writer.raw(message.$unknowns[i]);
         return writer;
     };
 
-    /**
-     * Decodes an Error message from the specified reader or buffer.
-     * @function decode
-     * @memberof Error
-     * @static
-     * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-     * @param {number} [length] Message length if known beforehand
-     * @returns {Error & Error.$Shape} Error
-     * @throws {Error} If the payload is not a reader or valid buffer
-     * @throws {$protobuf.util.ProtocolError} If required fields are missing
-     */
     Error.decode = function (reader, length, _end, _depth, _target) {
         if (!(reader instanceof $Reader))
             reader = $Reader.create(reader);
@@ -416,35 +251,6 @@ export const Error = $root.Error = (() => {
 
 export const Address = $root.Address = (() => {
 
-    /**
-     * Properties of an Address.
-     * @typedef {Object} Address.$Properties
-     * @property {number|null} [twin] Address twin
-     * @property {string|null} [connection] Address connection
-     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-     */
-
-    /**
-     * Properties of an Address.
-     * @exports IAddress
-     * @interface IAddress
-     * @augments Address.$Properties
-     * @deprecated Use Address.$Properties instead.
-     */
-
-    /**
-     * Shape of an Address.
-     * @typedef {Address.$Properties} Address.$Shape
-     */
-
-    /**
-     * Constructs a new Address.
-     * @exports Address
-     * @classdesc Represents an Address.
-     * @constructor
-     * @param {Address.$Properties=} [properties] Properties to set
-     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-     */
     const Address = function (properties) {
         if (properties)
             for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
@@ -452,23 +258,9 @@ export const Address = $root.Address = (() => {
                     this[keys[i]] = properties[keys[i]];
     };
 
-    /**
-     * Address twin.
-     * @member {number} twin
-     * @memberof Address
-     * @instance
-     */
     Address.prototype.twin = 0;
-
-    /**
-     * Address connection.
-     * @member {string|null|undefined} connection
-     * @memberof Address
-     * @instance
-     */
     Address.prototype.connection = null;
 
-    // OneOf field names bound to virtual getters and setters
     let $oneOfFields;
 
     // Virtual OneOf for proto3 optional field
@@ -477,15 +269,6 @@ export const Address = $root.Address = (() => {
         set: $util.oneOfSetter($oneOfFields)
     });
 
-    /**
-     * Encodes the specified Address message. Does not implicitly {@link Address.verify|verify} messages.
-     * @function encode
-     * @memberof Address
-     * @static
-     * @param {Address.$Properties} message Address message or plain object to encode
-     * @param {$protobuf.Writer} [writer] Writer to encode to
-     * @returns {$protobuf.Writer} Writer
-     */
     Address.encode = function (message, writer, _depth) {
         if (!writer)
             writer = $Writer.create();
@@ -494,26 +277,15 @@ export const Address = $root.Address = (() => {
         if (_depth > $util.recursionLimit)
             throw $Error("max depth exceeded");
         if (message.twin != null && $Object.hasOwnProperty.call(message, "twin") && message.twin !== 0)
-            writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.twin);
+            writer.uint32(8).uint32(message.twin);
         if (message.connection != null && $Object.hasOwnProperty.call(message, "connection"))
-            writer.uint32(/* id 2, wireType 2 =*/18).string(message.connection);
+            writer.uint32(18).string(message.connection);
         if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
             for (let i = 0; i < message.$unknowns.length; ++i)
                 writer.raw(message.$unknowns[i]);
         return writer;
     };
 
-    /**
-     * Decodes an Address message from the specified reader or buffer.
-     * @function decode
-     * @memberof Address
-     * @static
-     * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-     * @param {number} [length] Message length if known beforehand
-     * @returns {Address & Address.$Shape} Address
-     * @throws {Error} If the payload is not a reader or valid buffer
-     * @throws {$protobuf.util.ProtocolError} If required fields are missing
-     */
     Address.decode = function (reader, length, _end, _depth, _target) {
         if (!(reader instanceof $Reader))
             reader = $Reader.create(reader);
@@ -579,33 +351,6 @@ export const Address = $root.Address = (() => {
 
 export const Ping = $root.Ping = (() => {
 
-    /**
-     * Properties of a Ping.
-     * @typedef {Object} Ping.$Properties
-     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-     */
-
-    /**
-     * Properties of a Ping.
-     * @exports IPing
-     * @interface IPing
-     * @augments Ping.$Properties
-     * @deprecated Use Ping.$Properties instead.
-     */
-
-    /**
-     * Shape of a Ping.
-     * @typedef {Ping.$Properties} Ping.$Shape
-     */
-
-    /**
-     * Constructs a new Ping.
-     * @exports Ping
-     * @classdesc Represents a Ping.
-     * @constructor
-     * @param {Ping.$Properties=} [properties] Properties to set
-     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-     */
     const Ping = function (properties) {
         if (properties)
             for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
@@ -613,15 +358,6 @@ export const Ping = $root.Ping = (() => {
                     this[keys[i]] = properties[keys[i]];
     };
 
-    /**
-     * Encodes the specified Ping message. Does not implicitly {@link Ping.verify|verify} messages.
-     * @function encode
-     * @memberof Ping
-     * @static
-     * @param {Ping.$Properties} message Ping message or plain object to encode
-     * @param {$protobuf.Writer} [writer] Writer to encode to
-     * @returns {$protobuf.Writer} Writer
-     */
     Ping.encode = function (message, writer, _depth) {
         if (!writer)
             writer = $Writer.create();
@@ -635,17 +371,6 @@ export const Ping = $root.Ping = (() => {
         return writer;
     };
 
-    /**
-     * Decodes a Ping message from the specified reader or buffer.
-     * @function decode
-     * @memberof Ping
-     * @static
-     * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-     * @param {number} [length] Message length if known beforehand
-     * @returns {Ping & Ping.$Shape} Ping
-     * @throws {Error} If the payload is not a reader or valid buffer
-     * @throws {$protobuf.util.ProtocolError} If required fields are missing
-     */
     Ping.decode = function (reader, length, _end, _depth, _target) {
         if (!(reader instanceof $Reader))
             reader = $Reader.create(reader);
@@ -692,33 +417,6 @@ export const Ping = $root.Ping = (() => {
 
 export const Pong = $root.Pong = (() => {
 
-    /**
-     * Properties of a Pong.
-     * @typedef {Object} Pong.$Properties
-     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-     */
-
-    /**
-     * Properties of a Pong.
-     * @exports IPong
-     * @interface IPong
-     * @augments Pong.$Properties
-     * @deprecated Use Pong.$Properties instead.
-     */
-
-    /**
-     * Shape of a Pong.
-     * @typedef {Pong.$Properties} Pong.$Shape
-     */
-
-    /**
-     * Constructs a new Pong.
-     * @exports Pong
-     * @classdesc Represents a Pong.
-     * @constructor
-     * @param {Pong.$Properties=} [properties] Properties to set
-     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-     */
     const Pong = function (properties) {
         if (properties)
             for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
@@ -726,15 +424,6 @@ export const Pong = $root.Pong = (() => {
                     this[keys[i]] = properties[keys[i]];
     };
 
-    /**
-     * Encodes the specified Pong message. Does not implicitly {@link Pong.verify|verify} messages.
-     * @function encode
-     * @memberof Pong
-     * @static
-     * @param {Pong.$Properties} message Pong message or plain object to encode
-     * @param {$protobuf.Writer} [writer] Writer to encode to
-     * @returns {$protobuf.Writer} Writer
-     */
     Pong.encode = function (message, writer, _depth) {
         if (!writer)
             writer = $Writer.create();
@@ -748,17 +437,6 @@ export const Pong = $root.Pong = (() => {
         return writer;
     };
 
-    /**
-     * Decodes a Pong message from the specified reader or buffer.
-     * @function decode
-     * @memberof Pong
-     * @static
-     * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-     * @param {number} [length] Message length if known beforehand
-     * @returns {Pong & Pong.$Shape} Pong
-     * @throws {Error} If the payload is not a reader or valid buffer
-     * @throws {$protobuf.util.ProtocolError} If required fields are missing
-     */
     Pong.decode = function (reader, length, _end, _depth, _target) {
         if (!(reader instanceof $Reader))
             reader = $Reader.create(reader);
@@ -805,75 +483,6 @@ export const Pong = $root.Pong = (() => {
 
 export const Envelope = $root.Envelope = (() => {
 
-    /**
-     * Properties of an Envelope.
-     * @typedef {Object} Envelope.$Properties
-     * @property {string|null} [uid] Envelope uid
-     * @property {string|null} [tags] Envelope tags
-     * @property {Long|null} [timestamp] Envelope timestamp
-     * @property {Long|null} [expiration] Envelope expiration
-     * @property {Address.$Properties|null} [source] Envelope source
-     * @property {Address.$Properties|null} [destination] Envelope destination
-     * @property {Request.$Properties|null} [request] Envelope request
-     * @property {Response.$Properties|null} [response] Envelope response
-     * @property {Error.$Properties|null} [error] Envelope error
-     * @property {Ping.$Properties|null} [ping] Envelope ping
-     * @property {Pong.$Properties|null} [pong] Envelope pong
-     * @property {Uint8Array|null} [signature] Envelope signature
-     * @property {string|null} [schema] Envelope schema
-     * @property {string|null} [federation] Envelope federation
-     * @property {Uint8Array|null} [plain] Envelope plain
-     * @property {Uint8Array|null} [cipher] Envelope cipher
-     * @property {Array.<string>|null} [relays] Envelope relays
-     * @property {"request"|"response"|"error"|"ping"|"pong"} [message] Envelope message
-     * @property {"plain"|"cipher"} [payload] Envelope payload
-     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-     */
-
-    /**
-     * Properties of an Envelope.
-     * @exports IEnvelope
-     * @interface IEnvelope
-     * @augments Envelope.$Properties
-     * @deprecated Use Envelope.$Properties instead.
-     */
-
-    /**
-     * Narrowed shape of an Envelope.
-     * @typedef {{
-     *   uid?: string|null;
-     *   tags?: string|null;
-     *   timestamp?: Long|null;
-     *   expiration?: Long|null;
-     *   source?: Address.$Shape|null;
-     *   destination?: Address.$Shape|null;
-     *   request?: Request.$Shape|null;
-     *   response?: Response.$Shape|null;
-     *   error?: Error.$Shape|null;
-     *   ping?: Ping.$Shape|null;
-     *   pong?: Pong.$Shape|null;
-     *   signature?: Uint8Array|null;
-     *   schema?: string|null;
-     *   federation?: string|null;
-     *   plain?: Uint8Array|null;
-     *   cipher?: Uint8Array|null;
-     *   relays?: Array.<string>|null;
-     *   $unknowns?: Array.<Uint8Array>;
-     * } & (
-     *   ({ message?: undefined; request?: null; response?: null; error?: null; ping?: null; pong?: null }|{ message?: "request"; request: Request.$Shape; response?: null; error?: null; ping?: null; pong?: null }|{ message?: "response"; request?: null; response: Response.$Shape; error?: null; ping?: null; pong?: null }|{ message?: "error"; request?: null; response?: null; error: Error.$Shape; ping?: null; pong?: null }|{ message?: "ping"; request?: null; response?: null; error?: null; ping: Ping.$Shape; pong?: null }|{ message?: "pong"; request?: null; response?: null; error?: null; ping?: null; pong: Pong.$Shape })
-     * ) & (
-     *   ({ payload?: undefined; plain?: null; cipher?: null }|{ payload?: "plain"; plain: Uint8Array; cipher?: null }|{ payload?: "cipher"; plain?: null; cipher: Uint8Array })
-     * )} Envelope.$Shape
-     */
-
-    /**
-     * Constructs a new Envelope.
-     * @exports Envelope
-     * @classdesc Represents an Envelope.
-     * @constructor
-     * @param {Envelope.$Properties=} [properties] Properties to set
-     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-     */
     const Envelope = function (properties) {
         this.relays = [];
         if (properties)
@@ -882,143 +491,24 @@ export const Envelope = $root.Envelope = (() => {
                     this[keys[i]] = properties[keys[i]];
     };
 
-    /**
-     * Envelope uid.
-     * @member {string} uid
-     * @memberof Envelope
-     * @instance
-     */
     Envelope.prototype.uid = "";
-
-    /**
-     * Envelope tags.
-     * @member {string|null|undefined} tags
-     * @memberof Envelope
-     * @instance
-     */
     Envelope.prototype.tags = null;
-
-    /**
-     * Envelope timestamp.
-     * @member {Long} timestamp
-     * @memberof Envelope
-     * @instance
-     */
     Envelope.prototype.timestamp = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
-
-    /**
-     * Envelope expiration.
-     * @member {Long} expiration
-     * @memberof Envelope
-     * @instance
-     */
     Envelope.prototype.expiration = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
-
-    /**
-     * Envelope source.
-     * @member {Address.$Properties|null|undefined} source
-     * @memberof Envelope
-     * @instance
-     */
     Envelope.prototype.source = null;
-
-    /**
-     * Envelope destination.
-     * @member {Address.$Properties|null|undefined} destination
-     * @memberof Envelope
-     * @instance
-     */
     Envelope.prototype.destination = null;
-
-    /**
-     * Envelope request.
-     * @member {Request.$Properties|null|undefined} request
-     * @memberof Envelope
-     * @instance
-     */
     Envelope.prototype.request = null;
-
-    /**
-     * Envelope response.
-     * @member {Response.$Properties|null|undefined} response
-     * @memberof Envelope
-     * @instance
-     */
     Envelope.prototype.response = null;
-
-    /**
-     * Envelope error.
-     * @member {Error.$Properties|null|undefined} error
-     * @memberof Envelope
-     * @instance
-     */
     Envelope.prototype.error = null;
-
-    /**
-     * Envelope ping.
-     * @member {Ping.$Properties|null|undefined} ping
-     * @memberof Envelope
-     * @instance
-     */
     Envelope.prototype.ping = null;
-
-    /**
-     * Envelope pong.
-     * @member {Pong.$Properties|null|undefined} pong
-     * @memberof Envelope
-     * @instance
-     */
     Envelope.prototype.pong = null;
-
-    /**
-     * Envelope signature.
-     * @member {Uint8Array|null|undefined} signature
-     * @memberof Envelope
-     * @instance
-     */
     Envelope.prototype.signature = null;
-
-    /**
-     * Envelope schema.
-     * @member {string|null|undefined} schema
-     * @memberof Envelope
-     * @instance
-     */
     Envelope.prototype.schema = null;
-
-    /**
-     * Envelope federation.
-     * @member {string|null|undefined} federation
-     * @memberof Envelope
-     * @instance
-     */
     Envelope.prototype.federation = null;
-
-    /**
-     * Envelope plain.
-     * @member {Uint8Array|null|undefined} plain
-     * @memberof Envelope
-     * @instance
-     */
     Envelope.prototype.plain = null;
-
-    /**
-     * Envelope cipher.
-     * @member {Uint8Array|null|undefined} cipher
-     * @memberof Envelope
-     * @instance
-     */
     Envelope.prototype.cipher = null;
-
-    /**
-     * Envelope relays.
-     * @member {Array.<string>} relays
-     * @memberof Envelope
-     * @instance
-     */
     Envelope.prototype.relays = $util.emptyArray;
 
-    // OneOf field names bound to virtual getters and setters
     let $oneOfFields;
 
     // Virtual OneOf for proto3 optional field
@@ -1027,12 +517,6 @@ export const Envelope = $root.Envelope = (() => {
         set: $util.oneOfSetter($oneOfFields)
     });
 
-    /**
-     * Envelope message.
-     * @member {"request"|"response"|"error"|"ping"|"pong"|undefined} message
-     * @memberof Envelope
-     * @instance
-     */
     $Object.defineProperty(Envelope.prototype, "message", {
         get: $util.oneOfGetter($oneOfFields = ["request", "response", "error", "ping", "pong"]),
         set: $util.oneOfSetter($oneOfFields)
@@ -1056,26 +540,11 @@ export const Envelope = $root.Envelope = (() => {
         set: $util.oneOfSetter($oneOfFields)
     });
 
-    /**
-     * Envelope payload.
-     * @member {"plain"|"cipher"|undefined} payload
-     * @memberof Envelope
-     * @instance
-     */
     $Object.defineProperty(Envelope.prototype, "payload", {
         get: $util.oneOfGetter($oneOfFields = ["plain", "cipher"]),
         set: $util.oneOfSetter($oneOfFields)
     });
 
-    /**
-     * Encodes the specified Envelope message. Does not implicitly {@link Envelope.verify|verify} messages.
-     * @function encode
-     * @memberof Envelope
-     * @static
-     * @param {Envelope.$Properties} message Envelope message or plain object to encode
-     * @param {$protobuf.Writer} [writer] Writer to encode to
-     * @returns {$protobuf.Writer} Writer
-     */
     Envelope.encode = function (message, writer, _depth) {
         if (!writer)
             writer = $Writer.create();
@@ -1084,57 +553,46 @@ export const Envelope = $root.Envelope = (() => {
         if (_depth > $util.recursionLimit)
             throw $Error("max depth exceeded");
         if (message.uid != null && $Object.hasOwnProperty.call(message, "uid") && message.uid !== "")
-            writer.uint32(/* id 1, wireType 2 =*/10).string(message.uid);
+            writer.uint32(10).string(message.uid);
         if (message.tags != null && $Object.hasOwnProperty.call(message, "tags"))
-            writer.uint32(/* id 2, wireType 2 =*/18).string(message.tags);
+            writer.uint32(18).string(message.tags);
         if (message.timestamp != null && $Object.hasOwnProperty.call(message, "timestamp") && (typeof message.timestamp === "object" ? message.timestamp.low || message.timestamp.high : message.timestamp !== 0))
-            writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.timestamp);
+            writer.uint32(24).uint64(message.timestamp);
         if (message.expiration != null && $Object.hasOwnProperty.call(message, "expiration") && (typeof message.expiration === "object" ? message.expiration.low || message.expiration.high : message.expiration !== 0))
-            writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.expiration);
+            writer.uint32(32).uint64(message.expiration);
         if (message.source != null && $Object.hasOwnProperty.call(message, "source"))
-            $root.Address.encode(message.source, writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
+            $root.Address.encode(message.source, writer.uint32(42).fork(), _depth + 1).ldelim();
         if (message.destination != null && $Object.hasOwnProperty.call(message, "destination"))
-            $root.Address.encode(message.destination, writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+            $root.Address.encode(message.destination, writer.uint32(50).fork(), _depth + 1).ldelim();
         if (message.request != null && $Object.hasOwnProperty.call(message, "request"))
-            $root.Request.encode(message.request, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
+            $root.Request.encode(message.request, writer.uint32(58).fork(), _depth + 1).ldelim();
         if (message.response != null && $Object.hasOwnProperty.call(message, "response"))
-            $root.Response.encode(message.response, writer.uint32(/* id 8, wireType 2 =*/66).fork(), _depth + 1).ldelim();
+            $root.Response.encode(message.response, writer.uint32(66).fork(), _depth + 1).ldelim();
         if (message.signature != null && $Object.hasOwnProperty.call(message, "signature"))
-            writer.uint32(/* id 9, wireType 2 =*/74).bytes(message.signature);
+            writer.uint32(74).bytes(message.signature);
         if (message.schema != null && $Object.hasOwnProperty.call(message, "schema"))
-            writer.uint32(/* id 10, wireType 2 =*/82).string(message.schema);
+            writer.uint32(82).string(message.schema);
         if (message.federation != null && $Object.hasOwnProperty.call(message, "federation"))
-            writer.uint32(/* id 11, wireType 2 =*/90).string(message.federation);
+            writer.uint32(90).string(message.federation);
         if (message.error != null && $Object.hasOwnProperty.call(message, "error"))
-            $root.Error.encode(message.error, writer.uint32(/* id 12, wireType 2 =*/98).fork(), _depth + 1).ldelim();
+            $root.Error.encode(message.error, writer.uint32(98).fork(), _depth + 1).ldelim();
         if (message.plain != null && $Object.hasOwnProperty.call(message, "plain"))
-            writer.uint32(/* id 13, wireType 2 =*/106).bytes(message.plain);
+            writer.uint32(106).bytes(message.plain);
         if (message.cipher != null && $Object.hasOwnProperty.call(message, "cipher"))
-            writer.uint32(/* id 14, wireType 2 =*/114).bytes(message.cipher);
+            writer.uint32(114).bytes(message.cipher);
         if (message.ping != null && $Object.hasOwnProperty.call(message, "ping"))
-            $root.Ping.encode(message.ping, writer.uint32(/* id 15, wireType 2 =*/122).fork(), _depth + 1).ldelim();
+            $root.Ping.encode(message.ping, writer.uint32(122).fork(), _depth + 1).ldelim();
         if (message.pong != null && $Object.hasOwnProperty.call(message, "pong"))
-            $root.Pong.encode(message.pong, writer.uint32(/* id 16, wireType 2 =*/130).fork(), _depth + 1).ldelim();
+            $root.Pong.encode(message.pong, writer.uint32(130).fork(), _depth + 1).ldelim();
         if (message.relays != null && message.relays.length)
             for (let i = 0; i < message.relays.length; ++i)
-                writer.uint32(/* id 17, wireType 2 =*/138).string(message.relays[i]);
+                writer.uint32(138).string(message.relays[i]);
         if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
             for (let i = 0; i < message.$unknowns.length; ++i)
                 writer.raw(message.$unknowns[i]);
         return writer;
     };
 
-    /**
-     * Decodes an Envelope message from the specified reader or buffer.
-     * @function decode
-     * @memberof Envelope
-     * @static
-     * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-     * @param {number} [length] Message length if known beforehand
-     * @returns {Envelope & Envelope.$Shape} Envelope
-     * @throws {Error} If the payload is not a reader or valid buffer
-     * @throws {$protobuf.util.ProtocolError} If required fields are missing
-     */
     Envelope.decode = function (reader, length, _end, _depth, _target) {
         if (!(reader instanceof $Reader))
             reader = $Reader.create(reader);
@@ -1308,38 +766,6 @@ export const Envelope = $root.Envelope = (() => {
 
 export const Backlog = $root.Backlog = (() => {
 
-    /**
-     * Properties of a Backlog.
-     * @typedef {Object} Backlog.$Properties
-     * @property {string|null} [uid] Backlog uid
-     * @property {string|null} [reference] Backlog reference
-     * @property {string|null} [replyTo] Backlog replyTo
-     * @property {string|null} [module] Backlog module
-     * @property {Long|null} [ttl] Backlog ttl
-     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-     */
-
-    /**
-     * Properties of a Backlog.
-     * @exports IBacklog
-     * @interface IBacklog
-     * @augments Backlog.$Properties
-     * @deprecated Use Backlog.$Properties instead.
-     */
-
-    /**
-     * Shape of a Backlog.
-     * @typedef {Backlog.$Properties} Backlog.$Shape
-     */
-
-    /**
-     * Constructs a new Backlog.
-     * @exports Backlog
-     * @classdesc Represents a Backlog.
-     * @constructor
-     * @param {Backlog.$Properties=} [properties] Properties to set
-     * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-     */
     const Backlog = function (properties) {
         if (properties)
             for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
@@ -1347,47 +773,12 @@ export const Backlog = $root.Backlog = (() => {
                     this[keys[i]] = properties[keys[i]];
     };
 
-    /**
-     * Backlog uid.
-     * @member {string} uid
-     * @memberof Backlog
-     * @instance
-     */
     Backlog.prototype.uid = "";
-
-    /**
-     * Backlog reference.
-     * @member {string|null|undefined} reference
-     * @memberof Backlog
-     * @instance
-     */
     Backlog.prototype.reference = null;
-
-    /**
-     * Backlog replyTo.
-     * @member {string} replyTo
-     * @memberof Backlog
-     * @instance
-     */
     Backlog.prototype.replyTo = "";
-
-    /**
-     * Backlog module.
-     * @member {string} module
-     * @memberof Backlog
-     * @instance
-     */
     Backlog.prototype.module = "";
-
-    /**
-     * Backlog ttl.
-     * @member {Long} ttl
-     * @memberof Backlog
-     * @instance
-     */
     Backlog.prototype.ttl = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
-    // OneOf field names bound to virtual getters and setters
     let $oneOfFields;
 
     // Virtual OneOf for proto3 optional field
@@ -1396,15 +787,6 @@ export const Backlog = $root.Backlog = (() => {
         set: $util.oneOfSetter($oneOfFields)
     });
 
-    /**
-     * Encodes the specified Backlog message. Does not implicitly {@link Backlog.verify|verify} messages.
-     * @function encode
-     * @memberof Backlog
-     * @static
-     * @param {Backlog.$Properties} message Backlog message or plain object to encode
-     * @param {$protobuf.Writer} [writer] Writer to encode to
-     * @returns {$protobuf.Writer} Writer
-     */
     Backlog.encode = function (message, writer, _depth) {
         if (!writer)
             writer = $Writer.create();
@@ -1413,32 +795,21 @@ export const Backlog = $root.Backlog = (() => {
         if (_depth > $util.recursionLimit)
             throw $Error("max depth exceeded");
         if (message.uid != null && $Object.hasOwnProperty.call(message, "uid") && message.uid !== "")
-            writer.uint32(/* id 1, wireType 2 =*/10).string(message.uid);
+            writer.uint32(10).string(message.uid);
         if (message.reference != null && $Object.hasOwnProperty.call(message, "reference"))
-            writer.uint32(/* id 2, wireType 2 =*/18).string(message.reference);
+            writer.uint32(18).string(message.reference);
         if (message.replyTo != null && $Object.hasOwnProperty.call(message, "replyTo") && message.replyTo !== "")
-            writer.uint32(/* id 3, wireType 2 =*/26).string(message.replyTo);
+            writer.uint32(26).string(message.replyTo);
         if (message.module != null && $Object.hasOwnProperty.call(message, "module") && message.module !== "")
-            writer.uint32(/* id 4, wireType 2 =*/34).string(message.module);
+            writer.uint32(34).string(message.module);
         if (message.ttl != null && $Object.hasOwnProperty.call(message, "ttl") && (typeof message.ttl === "object" ? message.ttl.low || message.ttl.high : message.ttl !== 0))
-            writer.uint32(/* id 5, wireType 0 =*/40).uint64(message.ttl);
+            writer.uint32(40).uint64(message.ttl);
         if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
             for (let i = 0; i < message.$unknowns.length; ++i)
                 writer.raw(message.$unknowns[i]);
         return writer;
     };
 
-    /**
-     * Decodes a Backlog message from the specified reader or buffer.
-     * @function decode
-     * @memberof Backlog
-     * @static
-     * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-     * @param {number} [length] Message length if known beforehand
-     * @returns {Backlog & Backlog.$Shape} Backlog
-     * @throws {Error} If the payload is not a reader or valid buffer
-     * @throws {$protobuf.util.ProtocolError} If required fields are missing
-     */
     Backlog.decode = function (reader, length, _end, _depth, _target) {
         if (!(reader instanceof $Reader))
             reader = $Reader.create(reader);
