@@ -1,0 +1,279 @@
+// Generates vectors/billing/{units,cost,discount,percent}_test.json.
+//
+// Expected values come from two places, recorded per test in `source`:
+// - the spec's fixed assertions (chain-and-billing.md §18: tfchain tests.rs `test_cu_calculation`,
+//   `test_calculate_discount!`, `test_percent`, and the issue #373 worked example);
+// - tools/gen-billing-ref.ts, a reference written for these vectors with exact rational
+//   arithmetic (it does not use @sc4it/billing).
+// Deterministic: inputs come from a seeded xorshift32.
+//
+//   cd packages/billing && pnpm exec tsx ../conformance/tools/gen-billing.ts
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  REF_POLICIES, type RefResources, discountRef, extraFeeRef, nameCostRef, nruCostRef, payoutRef, percentRef,
+  perbillPercentRef, raw, rentCostRef, resourcesCostRef, tftRef, unitsRef,
+} from './gen-billing-ref.ts';
+
+const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'vectors', 'billing');
+const SEED = 0xb111;
+let state = SEED;
+function next(): number {
+  state ^= state << 13;
+  state >>>= 0;
+  state ^= state >>> 17;
+  state ^= state << 5;
+  state >>>= 0;
+  return state;
+}
+const pick = <T>(xs: readonly T[]): T => xs[next() % xs.length]!;
+const big = (max: bigint): bigint => ((BigInt(next()) << 32n) | BigInt(next())) % (max + 1n);
+
+const GiB = 1n << 30n;
+const REF = 'reference: tools/gen-billing-ref.ts (exact rationals, spec §';
+const SPEC18 = 'spec §18';
+
+interface Test {
+  tcId: number;
+  comment: string;
+  flags: string[];
+  source: string;
+  result: 'valid' | 'invalid';
+  error?: string;
+  [k: string]: unknown;
+}
+interface Group {
+  type: string;
+  tests: Test[];
+}
+
+function write(topic: string, schema: string, header: string[], notes: Record<string, { bugType: string; description: string }>, groups: Group[]): void {
+  let id = 1;
+  for (const g of groups) for (const t of g.tests) t.tcId = id++;
+  const file = {
+    schema, suite: 'billing', version: '1', generator: { tool: 'tools/gen-billing.ts', seed: SEED }, header, notes,
+    numberOfTests: id - 1, testGroups: groups,
+  };
+  writeFileSync(join(DIR, `${topic}_test.json`), `${JSON.stringify(file, null, 2)}\n`);
+  console.log(`${topic}: ${id - 1} tests`);
+}
+const s = (v: bigint): string => v.toString();
+const res = (r: RefResources): Record<string, string> => ({ cru: s(r.cru), mru: s(r.mru), sru: s(r.sru), hru: s(r.hru) });
+
+function randomResources(): RefResources {
+  const mode = next() % 3;
+  if (mode === 0) {
+    // whole GiB, typical VM sizes
+    return { cru: BigInt(pick([1, 2, 4, 8, 16, 32])), mru: BigInt(pick([1, 2, 4, 8, 16, 64, 256])) * GiB, sru: BigInt(pick([0, 15, 25, 50, 100, 160, 500])) * GiB, hru: BigInt(pick([0, 0, 1000, 4000])) * GiB };
+  }
+  if (mode === 1) {
+    // odd byte counts: the GiB conversion cuts on the 2^-64 grid
+    return { cru: big(64n), mru: big(512n * GiB), sru: big(4096n * GiB), hru: big(16384n * GiB) };
+  }
+  // small values near the grid
+  return { cru: big(3n), mru: big(5n), sru: big(3n * GiB), hru: big(1000n) };
+}
+const SECONDS = [1n, 6n, 59n, 60n, 3599n, 3600n, 3601n, 7200n, 86_400n, 2_592_000n];
+const randomSeconds = (): bigint => (next() % 3 === 0 ? big(1_000_000n) + 1n : pick(SECONDS));
+
+// ---- units ------------------------------------------------------------------------------------
+{
+  const cuSpec: Group = { type: 'CuFromGib', tests: [] };
+  for (const [cru, mru, cu] of [[4n, 1024n, 128n], [32n, 128n, 32n], [4n, 2n, 1n], [4n, 1n, 1n], [16n, 16n, 8n]] as const) {
+    cuSpec.tests.push({
+      tcId: 0, comment: `cru ${cru}, mru ${mru} GiB`, flags: [], source: `${SPEC18} test_cu_calculation (tfchain tests.rs)`, result: 'valid',
+      cru: s(cru), mruGib: s(mru), cu: s(cu),
+    });
+  }
+  const ru: Group = { type: 'ResourceUnits', tests: [] };
+  for (let i = 0; i < 20; i++) {
+    const r = randomResources();
+    const u = unitsRef(r, REF_POLICIES.mainnet!);
+    ru.tests.push({
+      tcId: 0, comment: `derived #${i + 1}`, flags: ['Derived'], source: `${REF}6 steps 1-3)`, result: 'valid',
+      resources: res(r), cuRaw: s(raw(u.cu)), suRaw: s(raw(u.su)),
+    });
+  }
+  write('units', 'billing_units_schema_v1', [
+    'Resource units (chain-and-billing.md §6 steps 1-3): bytes are converted to GiB (factor_base_1024 of the',
+    'policy unit, Gigabytes) as U64F64; SU = hru/1200 + sru/200; CU = min(max(mru/4, cru/2), max(mru/8, cru),',
+    'max(mru/2, cru/4)). CuFromGib takes cru and mru already in GiB and gives CU as an integer;',
+    'ResourceUnits takes bytes and gives the U64F64 raw bits (value x 2^64) of CU and SU as decimal strings.',
+  ], { Derived: { bugType: 'FUNCTIONALITY', description: 'derived from the spec rules with the rational reference' } }, [cuSpec, ru]);
+}
+
+// ---- cost -------------------------------------------------------------------------------------
+{
+  const worked: Group = { type: 'WorkedExample', tests: [] };
+  const vm: RefResources = { cru: 4n, mru: 8n * GiB, sru: 160n * GiB, hru: 0n };
+  const vmUnits = unitsRef(vm, REF_POLICIES.mainnet!);
+  worked.tests.push({
+    tcId: 0, comment: 'issue #373: VM 4 cores, 8 GiB, 160 GiB SSD, one IPv4, one hour, mainnet policy, 20 mUSD/TFT',
+    flags: [], source: `${SPEC18} issue #373 worked example (CU 2, SU 0.8, 280000 units USD/h, 14000000 planck/h); raw bits from the reference`,
+    result: 'valid', policy: 'mainnet', resources: res(vm), publicIps: 1, seconds: '3600',
+    cu: '2', su: '0.8', cuRaw: s(raw(vmUnits.cu)), suRaw: s(raw(vmUnits.su)), unitsUsd: '280000',
+    priceMusd: 20, minMusd: 20, maxMusd: 2000, tftPlanck: '14000000',
+  });
+
+  const node: Group = { type: 'NodeContractCost', tests: [] };
+  for (let i = 0; i < 40; i++) {
+    const policy = i % 4 === 3 ? 'unit-test' : 'mainnet';
+    const r = randomResources();
+    const ips = BigInt(pick([0, 0, 1, 1, 2, 5]));
+    const sec = i === 0 ? 0n : randomSeconds();
+    const rented = next() % 8 === 0;
+    const unbilled = next() % 4 === 0 ? big(100_000n) : 0n;
+    const p = REF_POLICIES[policy]!;
+    const units = sec === 0n ? 0n : resourcesCostRef(r, ips, sec, p, !rented) + unbilled;
+    node.tests.push({
+      tcId: 0, comment: `derived #${i + 1}${sec === 0n ? ' (0 s: nothing, not even amount_unbilled)' : ''}${rented ? ' (node rented: CU/SU not billed)' : ''}`,
+      flags: ['Derived'], source: `${REF}6 node contract)`, result: 'valid',
+      policy, resources: res(r), publicIps: Number(ips), seconds: s(sec), onRentedNode: rented, unbilledNuUnitsUsd: s(unbilled), unitsUsd: s(units),
+    });
+  }
+  const name: Group = { type: 'NameContractCost', tests: [] };
+  for (let i = 0; i < 8; i++) {
+    const policy = i % 2 ? 'unit-test' : 'mainnet';
+    const sec = randomSeconds();
+    name.tests.push({
+      tcId: 0, comment: `derived #${i + 1}`, flags: ['Derived'], source: `${REF}6 name contract)`, result: 'valid',
+      policy, seconds: s(sec), unitsUsd: s(nameCostRef(sec, REF_POLICIES[policy]!)),
+    });
+  }
+  const rent: Group = { type: 'RentContractCost', tests: [] };
+  for (let i = 0; i < 12; i++) {
+    const policy = i % 3 === 2 ? 'unit-test' : 'mainnet';
+    const r = { cru: BigInt(pick([4, 8, 16, 32, 64])), mru: BigInt(pick([8, 16, 64, 256, 512])) * GiB + big(GiB), sru: big(4096n * GiB), hru: big(20_000n * GiB) };
+    const sec = randomSeconds();
+    const pct = BigInt(pick([50, 50, 25, 100, 0, 33]));
+    const fee = next() % 2 ? BigInt(pick([0, 1000, 12_345, 50_000])) : 0n;
+    rent.tests.push({
+      tcId: 0, comment: `derived #${i + 1}: share paid ${pct}%, extra fee ${fee} mUSD/month`, flags: ['Derived'],
+      source: `${REF}6 rent contract, extra fee)`, result: 'valid', policy, resources: res(r), seconds: s(sec),
+      rentDiscountPercent: Number(pct), extraFeeMusd: s(fee),
+      unitsUsd: s(rentCostRef(r, sec, REF_POLICIES[policy]!, pct)), extraFeeUnitsUsd: s(fee === 0n ? 0n : extraFeeRef(fee, sec)),
+    });
+  }
+  const nru: Group = { type: 'NruReportCost', tests: [] };
+  for (let i = 0; i < 10; i++) {
+    const policy = i % 3 === 2 ? 'unit-test' : 'mainnet';
+    const bytes = pick([1_000_000_000n, 0n, big(10n ** 12n), big(5_000_000n), 123_456_789_012n]);
+    const window = pick([3600n, 3600n, 1n, 60n, 86_400n, big(10_000n) + 1n]);
+    nru.tests.push({
+      tcId: 0, comment: `derived #${i + 1}${bytes === 1_000_000_000n && window === 3600n ? ' (1 GB over 1 h: the per-GB price)' : ''}`,
+      flags: ['Derived'], source: `${REF}9)`, result: 'valid', policy, nruBytes: s(bytes), window: s(window),
+      unitsUsd: s(nruCostRef(bytes, window, REF_POLICIES[policy]!)),
+    });
+  }
+  const tft: Group = { type: 'TftConversion', tests: [] };
+  const prices: [number, number, number][] = [[20, 20, 2000], [50, 10, 1000], [5, 20, 2000], [3000, 20, 2000], [17, 10, 1000], [1234, 20, 2000], [20, 20, 2000], [99, 10, 1000]];
+  for (let i = 0; i < 14; i++) {
+    const [pr, mn, mx] = prices[i % prices.length]!;
+    const units = pick([280_000n, 1n, 0n, big(10n ** 9n), big(1000n), 2500n]);
+    tft.tests.push({
+      tcId: 0, comment: `derived #${i + 1}: price ${pr} clamped to [${mn}, ${mx}]`, flags: ['Derived', ...(pr < mn || pr > mx ? ['Clamped'] : [])],
+      source: `${REF}7)`, result: 'valid', unitsUsd: s(units), priceMusd: pr, minMusd: mn, maxMusd: mx,
+      tftPlanck: s(tftRef(units, BigInt(pr), BigInt(mn), BigInt(mx))),
+    });
+  }
+  const invalid: Group = { type: 'InvalidCostInput', tests: [
+    { tcId: 0, comment: 'negative memory', flags: ['BadInput'], source: 'rule: resources are u64 (spec §1.1)', result: 'invalid', error: 'billing.invalid_input', kind: 'node', policy: 'mainnet', resources: { cru: '1', mru: '-1', sru: '0', hru: '0' }, publicIps: 0, seconds: '3600' },
+    { tcId: 0, comment: 'sru beyond u64', flags: ['BadInput'], source: 'rule: resources are u64 (spec §1.1)', result: 'invalid', error: 'billing.invalid_input', kind: 'node', policy: 'mainnet', resources: { cru: '1', mru: '0', sru: s(1n << 64n), hru: '0' }, publicIps: 0, seconds: '3600' },
+    { tcId: 0, comment: 'negative seconds', flags: ['BadInput'], source: 'rule: elapsed time saturates at 0 on chain; a negative input is a caller bug', result: 'invalid', error: 'billing.invalid_input', kind: 'name', policy: 'mainnet', seconds: '-5' },
+    { tcId: 0, comment: 'unknown contract kind', flags: ['BadInput'], source: 'rule: kinds are node, name, rent (spec §1)', result: 'invalid', error: 'billing.invalid_input', kind: 'service', policy: 'mainnet', seconds: '3600' },
+  ] };
+  write('cost', 'billing_cost_schema_v1', [
+    'Contract cost in units USD (1 USD = 10^7 units) over `seconds` (chain-and-billing.md §6, §7, §9), U64F64 with',
+    'the chain evaluation order. Policies: "mainnet" (su 50000, cu 100000, nu 15000, ipu 40000, unique_name 2500,',
+    'discount_for_dedication_nodes 50) and "unit-test" (194400, 305600, 50000, 69400, 13900, 50), all Gigabytes.',
+    'Resources in bytes (cru in cores) as decimal strings. Node: round(su+cu+ip) + unbilledNuUnitsUsd, CU/SU',
+    'skipped when onRentedNode; 0 seconds costs 0. Rent: Percent(rentDiscountPercent) x round(su+cu) of the node,',
+    'extra fee round(fee x 10000 x s / 2592000) apart. TFT: round(units / (clamp(price) x 10000) x 10^7) planck.',
+  ], {
+    Derived: { bugType: 'FUNCTIONALITY', description: 'derived from the spec rules with the rational reference' },
+    Clamped: { bugType: 'EDGE_CASE', description: 'the average price lies outside [min, max] and is clamped' },
+    BadInput: { bugType: 'MALFORMED', description: 'input outside the domain; a typed error is expected' },
+  }, [worked, node, name, rent, nru, tft, invalid]);
+}
+
+// ---- discount ---------------------------------------------------------------------------------
+{
+  const spec: Group = { type: 'Discount', tests: [] };
+  for (const [months, amount, level] of [[1, 1000n, 'None'], [1.5, 800n, 'Default'], [3, 700n, 'Bronze'], [6, 600n, 'Silver'], [18, 400n, 'Gold']] as const) {
+    spec.tests.push({
+      tcId: 0, comment: `balance covers ${months} months`, flags: [], source: `${SPEC18} test_calculate_discount! (tfchain tests.rs)`, result: 'valid',
+      amountPlanck: '1000', seconds: '3600', balancePlanck: s(BigInt(Math.round(1000 * 720 * months))), certified: false,
+      level, discountedPlanck: s(amount),
+    });
+  }
+  const derived: Group = { type: 'DiscountDerived', tests: [] };
+  const push = (amount: bigint, sec: bigint, balance: bigint, certified: boolean, comment: string, flags: string[] = []): void => {
+    const d = discountRef(amount, sec, balance, certified);
+    derived.tests.push({
+      tcId: 0, comment, flags: ['Derived', ...flags], source: `${REF}8)`, result: 'valid',
+      amountPlanck: s(amount), seconds: s(sec), balancePlanck: s(balance), certified, level: d.level, discountedPlanck: s(d.amount), monthlyPlanck: s(d.monthly),
+    });
+  };
+  // thresholds: exactly at and one planck below
+  for (const m of [15n, 30n, 60n, 180n]) {
+    const monthly = 14_000_000n * 720n;
+    push(14_000_000n, 3600n, (monthly * m) / 10n, false, `exactly ${m}/10 months`, ['Threshold']);
+    push(14_000_000n, 3600n, (monthly * m) / 10n - 1n, false, `one planck below ${m}/10 months`, ['Threshold']);
+  }
+  for (let i = 0; i < 16; i++) {
+    const amount = pick([big(100_000_000n) + 1n, big(1000n) + 1n, 14_000_000n, 7n]);
+    const sec = randomSeconds();
+    const balance = big(10n ** 14n);
+    push(amount, sec, balance, i % 4 === 1, `derived #${i + 1}${i % 4 === 1 ? ' (Certified x1.25, v2.9)' : ''}`, i % 4 === 1 ? ['Certified'] : []);
+  }
+  push(0n, 3600n, 10n ** 12n, false, 'zero amount: None, 0');
+  write('discount', 'billing_discount_schema_v1', [
+    'Staking discount (chain-and-billing.md §8): hourly = amount x 3600 / seconds (U64F64), monthly =',
+    'round(hourly x 720), months = balance / monthly, level None < 1.5 <= Default < 3 <= Bronze < 6 <= Silver',
+    '< 18 <= Gold, discounted = round(amount x multiplier [x 1.25 when certified]); multipliers are the f64',
+    'values 0.8, 0.7, 0.6, 0.4 taken exactly. Amounts in planck (10^7 per TFT) as decimal strings.',
+  ], {
+    Derived: { bugType: 'FUNCTIONALITY', description: 'derived from the spec rules with the rational reference' },
+    Threshold: { bugType: 'EDGE_CASE', description: 'balance exactly at a level threshold, or one planck below it' },
+    Certified: { bugType: 'FUNCTIONALITY', description: 'Certified node: x1.25 after the discount (v2.9+; v2.7 passes Diy)' },
+  }, [spec, derived]);
+}
+
+// ---- percent and payouts ----------------------------------------------------------------------
+{
+  const spec: Group = { type: 'Percent', tests: [] };
+  for (const [pct, n, out] of [[25n, 1000n, 250n], [50n, 1000n, 500n], [25n, 992n, 248n]] as const) {
+    spec.tests.push({ tcId: 0, comment: `${pct}% of ${n}`, flags: [], source: `${SPEC18} test_percent (tfchain tests.rs)`, result: 'valid', kind: 'Percent', percent: Number(pct), n: s(n), out: s(out) });
+  }
+  for (const [pct, n] of [[50n, 1n], [50n, 3n], [50n, 5n], [33n, 50n], [10n, 15n], [5n, 10n], [75n, 2n]] as const) {
+    spec.tests.push({ tcId: 0, comment: `${pct}% of ${n}: nearest, ties down`, flags: ['Derived', 'Tie'], source: `${REF}14 Percent)`, result: 'valid', kind: 'Percent', percent: Number(pct), n: s(n), out: s(percentRef(pct, n)) });
+  }
+  for (const [pct, n] of [[10n, 5n], [5n, 10n], [50n, 1n], [40n, 3n], [10n, big(10n ** 15n)], [35n, 7n], [1n, 50n]] as const) {
+    spec.tests.push({ tcId: 0, comment: `Perbill::from_percent(${pct}) x ${n}`, flags: ['Derived'], source: `${REF}14 Perbill)`, result: 'valid', kind: 'Perbill', percent: Number(pct), n: s(n), out: s(perbillPercentRef(pct, n)) });
+  }
+  const pay: Group = { type: 'Payout', tests: [] };
+  for (let i = 0; i < 16; i++) {
+    const model = i % 2 ? 'v2.7-lock' : 'v2.9-reserve';
+    const kind = pick(['node', 'node', 'rent', 'name']);
+    const amount = pick([big(10n ** 10n), big(100n), 1n, 0n, 14_000_000n]);
+    const additional = kind === 'rent' ? pick([0n, big(10n ** 8n)]) : 0n;
+    const takes = model === 'v2.7-lock' && next() % 2 ? pick([[10n], [20n, 5n], [50n], [17n, 17n, 16n]]) : [];
+    const p = payoutRef(model, amount, additional, kind, takes);
+    pay.tests.push({
+      tcId: 0, comment: `derived #${i + 1}: ${model}, ${kind} contract`, flags: ['Derived'],
+      source: `${REF}${model === 'v2.7-lock' ? '11' : '12'} payout table)`, result: 'valid',
+      model, kind, amountPlanck: s(amount), additionalPlanck: s(additional), solutionProviderTakes: takes.map(Number),
+      farmer: s(p.farmer), foundation: s(p.foundation), stakingPool: s(p.stakingPool), certifiedSales: s(p.certifiedSales),
+      solutionProviders: p.solutionProviders.map(s), burned: s(p.burned),
+    });
+  }
+  write('percent', 'billing_percent_schema_v1', [
+    'Per-thing arithmetic (chain-and-billing.md §14): Percent::from_percent(p) x n and Perbill::from_percent(p) x n,',
+    'rounded to nearest with ties down. Payouts (§11 v2.7 cultivation split, §12 v2.9+ reserve split) of a',
+    'standard amount and an additional (extra fee) amount, planck as decimal strings.',
+  ], {
+    Derived: { bugType: 'FUNCTIONALITY', description: 'derived from the spec rules with the rational reference' },
+    Tie: { bugType: 'EDGE_CASE', description: 'exact half: ties go down' },
+  }, [spec, pay]);
+}
