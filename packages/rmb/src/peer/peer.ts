@@ -252,7 +252,8 @@ export class RmbPeer {
     };
     if (options.tags !== undefined) env.tags = options.tags;
     const data = typeof payload === 'string' ? utf8ToBytes(payload) : payload;
-    sealPayload(env, data, this.#init.identity, dest.pk, this.#init.requireEncryption ?? false);
+    const ownPk = await this.#ownPublishedPk();
+    sealPayload(env, data, this.#init.identity, ownPk === null ? null : dest.pk, this.#init.requireEncryption ?? false);
     signEnvelope(env, this.#init.identity);
     const bytes = encodeRmbEnvelope(env);
     const timeoutMs = options.timeout ?? ttl * 1000;
@@ -274,6 +275,15 @@ export class RmbPeer {
       this.#transmit(bytes);
       this.#scheduleRetry(env.uid, p);
     });
+  }
+
+  /**
+   * Our `pk` as the resolver publishes it. Without one, the other side cannot decrypt what we
+   * send (it decrypts with the sender's published key), so we send plain, like the TS client.
+   */
+  async #ownPublishedPk(): Promise<Uint8Array | null> {
+    const me = await this.#init.resolver.getTwin(this.twinId);
+    return me?.pk ?? null;
   }
 
   /** JSON convenience over {@link request}: sends `data` as JSON and parses the reply. */
@@ -463,6 +473,7 @@ export class RmbPeer {
       return;
     }
     const sender = opened.sender!;
+    const replyPk = (await this.#ownPublishedPk().catch(() => null)) === null ? null : sender.pk;
     const now = nowSeconds();
     const key = `${sessionKey(source)}|${env.uid}`;
     const dup = this.#dedup.claim(key, envelopeDeadline(env), now);
@@ -474,7 +485,7 @@ export class RmbPeer {
     const handler = this.#handlers.get(command);
     let reply: Uint8Array;
     if (handler === undefined) {
-      reply = this.#sendReply(env, undefined, { code: 404, message: `unknown command '${command}'` }, sender.pk);
+      reply = this.#sendReply(env, undefined, { code: 404, message: `unknown command '${command}'` }, replyPk);
     } else {
       const payload = opened.payload;
       try {
@@ -489,11 +500,11 @@ export class RmbPeer {
           json: <T>() => parseJson<T>(payload),
         });
         const data = result instanceof Uint8Array ? result : utf8ToBytes(JSON.stringify(result === undefined ? null : result));
-        reply = this.#sendReply(env, data, undefined, sender.pk);
+        reply = this.#sendReply(env, data, undefined, replyPk);
       } catch (err) {
         const code = typeof (err as { rmbCode?: unknown })?.rmbCode === 'number' ? (err as { rmbCode: number }).rmbCode : 255;
         const message = err instanceof Error ? err.message : String(err);
-        reply = this.#sendReply(env, undefined, { code, message }, sender.pk);
+        reply = this.#sendReply(env, undefined, { code, message }, replyPk);
       }
     }
     this.#dedup.settle(key, reply);
