@@ -7,7 +7,7 @@ import type { PricingPolicy, Resources } from '@sc4it/types';
 import { BillingError } from './errors.ts';
 import { type Fixed, FRAC_BITS, U64_MAX, fxRound, fxRoundU64, percentOf } from './fixed.ts';
 import { BILLING_CONSTANTS, factorBase1000, factorBase1024 } from './policy.ts';
-import { assertU64, cuFromGib, suFromGib } from './units.ts';
+import { assertU64, unitsRaw } from './units.ts';
 
 export type ContractKind = 'node' | 'name' | 'rent';
 
@@ -235,14 +235,7 @@ export function contractCost(input: ContractCostInput): ContractCost {
 }
 
 function unitsOf(res: Resources, cp: CompiledPolicy): { cu: Fixed; su: Fixed } {
-  assertU64(res.cru, 'resources.cru');
-  assertU64(res.mru, 'resources.mru');
-  assertU64(res.sru, 'resources.sru');
-  assertU64(res.hru, 'resources.hru');
-  const hru = (res.hru << FRAC_BITS) / cp.suFactor;
-  const sru = (res.sru << FRAC_BITS) / cp.suFactor;
-  const mru = (res.mru << FRAC_BITS) / cp.cuFactor;
-  return { cu: cuFromGib(res.cru << FRAC_BITS, mru), su: suFromGib(hru, sru) };
+  return unitsRaw(res, cp.suFactor, cp.cuFactor);
 }
 
 function nuCostUnitsUsd(cp: CompiledPolicy, nruBytes: bigint, window: bigint): bigint {

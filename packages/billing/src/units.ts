@@ -31,17 +31,19 @@ export function cuFromGib(cru: Fixed, mru: Fixed): Fixed {
 
 /** SU and CU (U64F64 raw) of resources in bytes (cru in cores), converted with the policy's units. */
 export function resourceUnits(resources: Resources, policy: PricingPolicy = DEFAULT_POLICY_FOR_UNITS): { cu: Fixed; su: Fixed } {
+  return unitsRaw(resources, factorBase1024(policy.su.unit), factorBase1024(policy.cu.unit));
+}
+
+/** §6 steps 1–3 with the factors given (shared by {@link resourceUnits} and the cost path). */
+export function unitsRaw(resources: Resources, suFactor: bigint, cuFactor: bigint): { cu: Fixed; su: Fixed } {
   assertU64(resources.cru, 'resources.cru');
   assertU64(resources.mru, 'resources.mru');
   assertU64(resources.sru, 'resources.sru');
   assertU64(resources.hru, 'resources.hru');
-  const suF = factorBase1024(policy.su.unit);
-  const cuF = factorBase1024(policy.cu.unit);
-  const hru = (resources.hru << FRAC_BITS) / suF;
-  const sru = (resources.sru << FRAC_BITS) / suF;
-  const mru = (resources.mru << FRAC_BITS) / cuF;
-  const cru = resources.cru << FRAC_BITS;
-  return { cu: cuFromGib(cru, mru), su: suFromGib(hru, sru) };
+  const hru = (resources.hru << FRAC_BITS) / suFactor;
+  const sru = (resources.sru << FRAC_BITS) / suFactor;
+  const mru = (resources.mru << FRAC_BITS) / cuFactor;
+  return { cu: cuFromGib(resources.cru << FRAC_BITS, mru), su: suFromGib(hru, sru) };
 }
 
 /** NU of a traffic volume: `nru / factor_base_1000(nu.unit)` (GB on mainnet) as U64F64. */

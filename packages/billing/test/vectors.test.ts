@@ -77,6 +77,15 @@ describe('billing/cost vectors', () => {
           expect(c.extraFeeUnitsUsd.toString()).toBe(test.extraFeeUnitsUsd);
           return;
         }
+        case 'NearTie': {
+          const c = contractCost({
+            kind: test.kind as ContractKind, seconds: BigInt(str(test.seconds)), policy: policyOf(test),
+            ...(test.resources === undefined ? {} : { resources: resOf(test.resources), publicIps: test.publicIps as number }),
+          });
+          expect(c.unitsUsd.toString()).toBe(test.unitsUsd);
+          expect(c.unitsUsd).toBe(BigInt(str(test.naiveUnitsUsd)) - 1n);
+          return;
+        }
         case 'NruReportCost':
           expect(nruReportCost(BigInt(str(test.nruBytes)), BigInt(str(test.window)), policyOf(test)).toString()).toBe(test.unitsUsd);
           return;

@@ -177,6 +177,56 @@ const randomSeconds = (): bigint => (next() % 3 === 0 ? big(1_000_000n) + 1n : p
       tftPlanck: s(tftRef(units, BigInt(pr), BigInt(mn), BigInt(mx))),
     });
   }
+  // Near ties: the exact rational cost ends in .5, but the chain cuts (value / 3600) to the 2^-64
+  // grid first, so it lands just below .5 and rounds down; computing value x s / 3600 exactly
+  // (the wrong evaluation order) would round up.
+  const ties: Group = { type: 'NearTie', tests: [] };
+  const half = (num: bigint, den: bigint): boolean => (2n * num) % (2n * den) === den;
+  for (const policy of ['mainnet', 'unit-test'] as const) {
+    const p = REF_POLICIES[policy]!;
+    let found = 0;
+    for (let sec = 1n; sec < 5000n && found < 4; sec++) {
+      if (!half(p.uniqueName * sec, 3600n)) continue;
+      found++;
+      ties.tests.push({
+        tcId: 0, comment: `name contract, ${policy}, ${sec} s: exact ${p.uniqueName}x${sec}/3600 ends in .5`, flags: ['NearTie'],
+        source: `${REF}6, §14 evaluation order)`, result: 'valid', kind: 'name', policy, seconds: s(sec),
+        unitsUsd: s(nameCostRef(sec, p)), naiveUnitsUsd: s((p.uniqueName * sec + 1800n) / 3600n),
+      });
+    }
+    found = 0;
+    for (let sec = 1n; sec < 5000n && found < 4; sec++) {
+      const ips = BigInt(1 + (found % 3));
+      if (!half(ips * p.ipu * sec, 3600n)) continue;
+      found++;
+      const zero = { cru: 0n, mru: 0n, sru: 0n, hru: 0n };
+      ties.tests.push({
+        tcId: 0, comment: `node contract with ${ips} IPv4 only, ${policy}, ${sec} s: exact cost ends in .5`, flags: ['NearTie'],
+        source: `${REF}6, §14 evaluation order)`, result: 'valid', kind: 'node', policy, resources: res(zero), publicIps: Number(ips), seconds: s(sec),
+        unitsUsd: s(resourcesCostRef(zero, ips, sec, p, true)), naiveUnitsUsd: s((ips * p.ipu * sec + 1800n) / 3600n),
+      });
+    }
+    found = 0;
+    for (let sec = 1n; sec < 20000n && found < 4; sec++) {
+      // SU only: sru = 200 GiB x k gives SU = k exactly
+      const k = BigInt(1 + found);
+      if (!half(k * p.su * sec, 3600n)) continue;
+      found++;
+      const r = { cru: 0n, mru: 0n, sru: 200n * k * GiB, hru: 0n };
+      ties.tests.push({
+        tcId: 0, comment: `node contract, SU ${k} only, ${policy}, ${sec} s: exact cost ends in .5`, flags: ['NearTie'],
+        source: `${REF}6, §14 evaluation order)`, result: 'valid', kind: 'node', policy, resources: res(r), publicIps: 0, seconds: s(sec),
+        unitsUsd: s(resourcesCostRef(r, 0n, sec, p, true)), naiveUnitsUsd: s((k * p.su * sec + 1800n) / 3600n),
+      });
+    }
+  }
+  for (const [units, price] of [[1n, 2000], [3n, 2000], [1n, 400], [12_345n, 2000], [7n, 400]] as const) {
+    tft.tests.push({
+      tcId: 0, comment: `near tie: ${units} units at ${price} mUSD is exactly k.5 planck; the cut quotient rounds down`, flags: ['NearTie'],
+      source: `${REF}7, §14)`, result: 'valid', unitsUsd: s(units), priceMusd: price, minMusd: 20, maxMusd: 2000,
+      tftPlanck: s(tftRef(units, BigInt(price), 20n, 2000n)),
+    });
+  }
   const invalid: Group = { type: 'InvalidCostInput', tests: [
     { tcId: 0, comment: 'negative memory', flags: ['BadInput'], source: 'rule: resources are u64 (spec §1.1)', result: 'invalid', error: 'billing.invalid_input', kind: 'node', policy: 'mainnet', resources: { cru: '1', mru: '-1', sru: '0', hru: '0' }, publicIps: 0, seconds: '3600' },
     { tcId: 0, comment: 'sru beyond u64', flags: ['BadInput'], source: 'rule: resources are u64 (spec §1.1)', result: 'invalid', error: 'billing.invalid_input', kind: 'node', policy: 'mainnet', resources: { cru: '1', mru: '0', sru: s(1n << 64n), hru: '0' }, publicIps: 0, seconds: '3600' },
@@ -194,7 +244,8 @@ const randomSeconds = (): bigint => (next() % 3 === 0 ? big(1_000_000n) + 1n : p
     Derived: { bugType: 'FUNCTIONALITY', description: 'derived from the spec rules with the rational reference' },
     Clamped: { bugType: 'EDGE_CASE', description: 'the average price lies outside [min, max] and is clamped' },
     BadInput: { bugType: 'MALFORMED', description: 'input outside the domain; a typed error is expected' },
-  }, [worked, node, name, rent, nru, tft, invalid]);
+    NearTie: { bugType: 'EDGE_CASE', description: 'the exact rational ends in .5; the chain evaluation order lands just below and rounds down' },
+  }, [worked, node, name, rent, nru, tft, ties, invalid]);
 }
 
 // ---- discount ---------------------------------------------------------------------------------
@@ -227,6 +278,10 @@ const randomSeconds = (): bigint => (next() % 3 === 0 ? big(1_000_000n) + 1n : p
     const balance = big(10n ** 14n);
     push(amount, sec, balance, i % 4 === 1, `derived #${i + 1}${i % 4 === 1 ? ' (Certified x1.25, v2.9)' : ''}`, i % 4 === 1 ? ['Certified'] : []);
   }
+  // 0.7 as a double is just below 0.7: an odd multiple of 5 planck at Bronze is a near tie.
+  for (const a of [5n, 15n, 25n, 1_000_005n]) {
+    push(a, 3600n, a * 720n * 4n, false, `near tie: ${a} x 0.7 ends in .5 exactly, the f64 0.7 is below it`, ['NearTie']);
+  }
   push(0n, 3600n, 10n ** 12n, false, 'zero amount: None, 0');
   write('discount', 'billing_discount_schema_v1', [
     'Staking discount (chain-and-billing.md §8): hourly = amount x 3600 / seconds (U64F64), monthly =',
@@ -237,6 +292,7 @@ const randomSeconds = (): bigint => (next() % 3 === 0 ? big(1_000_000n) + 1n : p
     Derived: { bugType: 'FUNCTIONALITY', description: 'derived from the spec rules with the rational reference' },
     Threshold: { bugType: 'EDGE_CASE', description: 'balance exactly at a level threshold, or one planck below it' },
     Certified: { bugType: 'FUNCTIONALITY', description: 'Certified node: x1.25 after the discount (v2.9+; v2.7 passes Diy)' },
+    NearTie: { bugType: 'EDGE_CASE', description: 'the decimal product ends in .5; the exact double multiplier decides' },
   }, [spec, derived]);
 }
 
