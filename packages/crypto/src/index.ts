@@ -20,3 +20,13 @@ export { busEncrypt, busDecrypt, busSharedKey, BUS_CIPHER_OVERHEAD } from './bus
 export type { CryptoErrorCode } from './fail.ts';
 export { sealData, openData, SEALED_DATA_VERSION, SEALED_DATA_OVERHEAD } from './sealed-data.ts';
 export type { SealDataOptions, OpenDataOptions } from './sealed-data.ts';
+export { signDeployment } from './deployment-sign.ts';
+export { verifyDeployment, multisigStatus } from './multisig.ts';
+export type {
+  TwinKey,
+  GetTwinKey,
+  MultisigPolicy,
+  MultisigStatus,
+  RequestState,
+  VerifyDeploymentOptions,
+} from './multisig.ts';
