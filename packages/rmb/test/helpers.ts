@@ -90,3 +90,85 @@ export async function startRedis(): Promise<RedisServer> {
     },
   };
 }
+
+// ---- raw WebSocket client (speaks the wire directly, for bad-input tests) ----------------------
+
+import WebSocket from 'ws';
+import { createRelayToken, decodeRmbEnvelope, type RmbEnvelope } from '../src/index.ts';
+
+export interface RawClient {
+  ws: WebSocket;
+  received: RmbEnvelope[];
+  closed: Promise<{ code: number; reason: string }>;
+  send(bytes: Uint8Array): void;
+  /** Waits for the next envelope matching `pred`. */
+  next(pred?: (e: RmbEnvelope) => boolean, timeoutMs?: number): Promise<RmbEnvelope>;
+  close(): void;
+}
+
+export interface HandshakeRefusal {
+  status: number;
+  body: string;
+}
+
+/** Opens a raw connection with `query` as the whole query string; resolves once open or refused. */
+export function rawConnect(url: string, query: string | undefined): Promise<RawClient | HandshakeRefusal> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(query === undefined ? url : `${url}/?${query}`);
+    const received: RmbEnvelope[] = [];
+    const waiters: { pred: (e: RmbEnvelope) => boolean; resolve: (e: RmbEnvelope) => void }[] = [];
+    const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })));
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    ws.on('error', (err) => reject(err));
+    ws.on('message', (data: Buffer) => {
+      const env = decodeRmbEnvelope(new Uint8Array(data));
+      received.push(env);
+      for (const w of waiters.splice(0)) {
+        if (w.pred(env)) w.resolve(env);
+        else waiters.push(w);
+      }
+    });
+    ws.on('open', () =>
+      resolve({
+        ws,
+        received,
+        closed,
+        send: (bytes) => ws.send(bytes),
+        next(pred = () => true, timeoutMs = 5000) {
+          const hit = received.find(pred);
+          if (hit !== undefined) {
+            received.splice(received.indexOf(hit), 1);
+            return Promise.resolve(hit);
+          }
+          return new Promise((res, rej) => {
+            const t = setTimeout(() => rej(new Error('no matching envelope in time')), timeoutMs);
+            waiters.push({
+              pred,
+              resolve: (e) => {
+                clearTimeout(t);
+                received.splice(received.indexOf(e), 1);
+                res(e);
+              },
+            });
+          });
+        },
+        close: () => ws.close(),
+      }),
+    );
+  });
+}
+
+export function isRefusal(x: RawClient | HandshakeRefusal): x is HandshakeRefusal {
+  return 'status' in x;
+}
+
+/** A raw client authenticated as `t` (optionally with a session). */
+export async function rawAs(url: string, t: TestTwin, session?: string): Promise<RawClient> {
+  const c = await rawConnect(url, createRelayToken(t.identity, t.twin.id, { session: session ?? null }));
+  if (isRefusal(c)) throw new Error(`refused: ${c.status} ${c.body}`);
+  return c;
+}
