@@ -73,3 +73,5 @@ export type {
   SettleOptions,
   ReportLedger,
 } from './reports.ts';
+export { contractDue } from './due.ts';
+export type { ContractDueInput, ContractDue } from './due.ts';
