@@ -37,6 +37,43 @@ export function busSharedKey(privateKey: Uint8Array, publicKey: Uint8Array): Uin
   return key;
 }
 
+function checkKey(sharedKey: Uint8Array): void {
+  abytes(sharedKey, 'sharedKey');
+  if (sharedKey.length !== 32) throw cryptoError('crypto.bad_input', 'bus shared key must be 32 bytes');
+}
+
+/**
+ * {@link busEncrypt} with a shared key from {@link busSharedKey}, for callers that cache the key
+ * per peer (the ECDH is ~90% of the cost for small payloads).
+ */
+export function busEncryptWithKey(sharedKey: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  checkKey(sharedKey);
+  abytes(plaintext, 'plaintext');
+  const nonce = randomBytes(NONCE);
+  const sealed = gcm(sharedKey, nonce).encrypt(plaintext);
+  const out = new Uint8Array(NONCE + sealed.length);
+  out.set(nonce);
+  out.set(sealed, NONCE);
+  return out;
+}
+
+/**
+ * {@link busDecrypt} with a cached shared key.
+ * @throws {CryptoError} `crypto.decrypt_failed`.
+ */
+export function busDecryptWithKey(sharedKey: Uint8Array, data: Uint8Array): Uint8Array {
+  checkKey(sharedKey);
+  abytes(data, 'data');
+  if (data.length < BUS_CIPHER_OVERHEAD) {
+    throw cryptoError('crypto.decrypt_failed', `bus cipher too short (${data.length} < ${BUS_CIPHER_OVERHEAD} bytes)`);
+  }
+  try {
+    return gcm(sharedKey, data.subarray(0, NONCE)).decrypt(data.subarray(NONCE));
+  } catch {
+    throw cryptoError('crypto.decrypt_failed', 'bus cipher authentication failed (wrong key or altered data)');
+  }
+}
+
 /**
  * Encrypts a bus payload: AES-256-GCM under {@link busSharedKey}, fresh 12-byte CSPRNG nonce,
  * no AAD. Output `nonce(12) ‖ ciphertext ‖ tag(16)` — the envelope's `cipher` field (rmb.md §4).
@@ -45,13 +82,11 @@ export function busSharedKey(privateKey: Uint8Array, publicKey: Uint8Array): Uin
 export function busEncrypt(senderPrivateKey: Uint8Array, recipientPublicKey: Uint8Array, plaintext: Uint8Array): Uint8Array {
   abytes(plaintext, 'plaintext');
   const key = busSharedKey(senderPrivateKey, recipientPublicKey);
-  const nonce = randomBytes(NONCE);
-  const sealed = gcm(key, nonce).encrypt(plaintext);
-  key.fill(0);
-  const out = new Uint8Array(NONCE + sealed.length);
-  out.set(nonce);
-  out.set(sealed, NONCE);
-  return out;
+  try {
+    return busEncryptWithKey(key, plaintext);
+  } finally {
+    key.fill(0);
+  }
 }
 
 /**
@@ -64,14 +99,7 @@ export function busDecrypt(recipientPrivateKey: Uint8Array, senderPublicKey: Uin
   abytes(data, 'data');
   const key = busSharedKey(recipientPrivateKey, senderPublicKey);
   try {
-    if (data.length < BUS_CIPHER_OVERHEAD) {
-      throw cryptoError('crypto.decrypt_failed', `bus cipher too short (${data.length} < ${BUS_CIPHER_OVERHEAD} bytes)`);
-    }
-    try {
-      return gcm(key, data.subarray(0, NONCE)).decrypt(data.subarray(NONCE));
-    } catch {
-      throw cryptoError('crypto.decrypt_failed', 'bus cipher authentication failed (wrong key or altered data)');
-    }
+    return busDecryptWithKey(key, data);
   } finally {
     key.fill(0);
   }

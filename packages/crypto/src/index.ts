@@ -16,7 +16,14 @@ export {
   TYPED_SIGNATURE_PREFIX,
 } from './signature.ts';
 export type { TypedSignature } from './signature.ts';
-export { busEncrypt, busDecrypt, busSharedKey, BUS_CIPHER_OVERHEAD } from './bus-cipher.ts';
+export {
+  busEncrypt,
+  busDecrypt,
+  busSharedKey,
+  busEncryptWithKey,
+  busDecryptWithKey,
+  BUS_CIPHER_OVERHEAD,
+} from './bus-cipher.ts';
 export type { CryptoErrorCode } from './fail.ts';
 export { sealData, openData, SEALED_DATA_VERSION, SEALED_DATA_OVERHEAD } from './sealed-data.ts';
 export type { SealDataOptions, OpenDataOptions } from './sealed-data.ts';

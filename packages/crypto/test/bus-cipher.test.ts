@@ -3,7 +3,15 @@ import { createCipheriv, createDecipheriv, createECDH, createHash, randomBytes }
 import { CryptoError, bytesToHex, utf8ToBytes } from '@sc4it/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BUS_CIPHER_OVERHEAD, busDecrypt, busEncrypt, busSharedKey, identityFromSeed } from '../src/index.ts';
+import {
+  BUS_CIPHER_OVERHEAD,
+  busDecrypt,
+  busDecryptWithKey,
+  busEncrypt,
+  busEncryptWithKey,
+  busSharedKey,
+  identityFromSeed,
+} from '../src/index.ts';
 
 const alice = identityFromSeed('0x' + '01'.repeat(32), 'sr25519').secp256k1;
 const bob = identityFromSeed('0x' + '02'.repeat(32), 'ed25519').secp256k1;
@@ -52,6 +60,15 @@ describe('busEncrypt / busDecrypt', () => {
       const theirs = refEncrypt(bob.privateKey, alice.publicKey, plain);
       expect(bytesToHex(busDecrypt(alice.privateKey, bob.publicKey, theirs))).toBe(bytesToHex(plain));
     }
+  });
+  it('cached-key variants are the same cipher', () => {
+    const key = busSharedKey(alice.privateKey, bob.publicKey);
+    const plain = new Uint8Array(randomBytes(100));
+    expect(bytesToHex(refDecrypt(bob.privateKey, alice.publicKey, busEncryptWithKey(key, plain)))).toBe(bytesToHex(plain));
+    expect(bytesToHex(busDecryptWithKey(key, refEncrypt(bob.privateKey, alice.publicKey, plain)))).toBe(bytesToHex(plain));
+    expectCryptoError(() => busDecryptWithKey(key, new Uint8Array(27)), 'crypto.decrypt_failed');
+    expectCryptoError(() => busDecryptWithKey(busSharedKey(carol.privateKey, bob.publicKey), busEncryptWithKey(key, plain)), 'crypto.decrypt_failed');
+    expectCryptoError(() => busEncryptWithKey(key.subarray(0, 16), plain), 'crypto.bad_input');
   });
   it('a 17-byte JSON payload gives 45 bytes (rmb.md §4)', () => {
     expect(busEncrypt(alice.privateKey, bob.publicKey, utf8ToBytes('{"hello":"world"}'))).toHaveLength(45);
