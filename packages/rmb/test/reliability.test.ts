@@ -1,0 +1,217 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { utf8ToBytes } from '@sc4it/types';
+import {
+  type RmbEnvelope,
+  type RunningRelay,
+  type StaticTwinResolver,
+  RmbPeer,
+  encodeRmbEnvelope,
+  memoryQueue,
+  newUid,
+  nowSeconds,
+  signEnvelope,
+  startRelay,
+  staticTwinResolver,
+} from '../src/index.ts';
+import { type TestTwin, makeTwin, rawAs, until } from './helpers.ts';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+async function relay(domain: string, resolver: StaticTwinResolver, extra: Partial<Parameters<typeof startRelay>[0]> = {}): Promise<RunningRelay> {
+  const r = await startRelay({ domain, resolver, federationRetryMs: 200, ...extra });
+  cleanup.push(() => r.close());
+  return r;
+}
+
+function peer(t: TestTwin, relays: string | string[], resolver: StaticTwinResolver, extra: Partial<ConstructorParameters<typeof RmbPeer>[0]> = {}): RmbPeer {
+  const p = new RmbPeer({ identity: t.identity, twinId: t.twin.id, relays, resolver, retryIntervalMs: 300, reconnectMinMs: 50, reconnectMaxMs: 300, ...extra });
+  cleanup.push(() => p.close());
+  return p;
+}
+
+function counting(p: RmbPeer): Map<string, number> {
+  const runs = new Map<string, number>();
+  p.handle('work', (req) => {
+    runs.set(req.uid, (runs.get(req.uid) ?? 0) + 1);
+    return { n: req.json<{ n: number }>().n };
+  });
+  return runs;
+}
+
+describe('store and forward (memory queue)', () => {
+  it('a request to an offline twin waits in the queue and runs once when the twin connects', async () => {
+    const a = makeTwin(1);
+    const b = makeTwin(2);
+    const resolver = staticTwinResolver([a.twin, b.twin]);
+    const r = await relay('relay1.test', resolver);
+    const pa = peer(a, r.url, resolver);
+    await pa.connect();
+    const replies = [1, 2, 3].map((n) => pa.call<{ n: number }>(2, 'work', { n }, { timeout: 20_000 }));
+    await until(() => r.stats().queued >= 3);
+    const pb = peer(b, r.url, resolver);
+    const runs = counting(pb);
+    await pb.connect();
+    expect(await Promise.all(replies)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect([...runs.values()]).toEqual([1, 1, 1]);
+  });
+
+  it('queue keeps entries until their deadline and at most `cap` per session', async () => {
+    const q = memoryQueue({ cap: 3 });
+    cleanup.push(() => q.close());
+    const now = nowSeconds();
+    for (let i = 0; i < 5; i++) await q.push('9', new Uint8Array([i]), now + 120);
+    expect((await q.peek('9', 10)).map((m) => m.bytes[0])).toEqual([2, 3, 4]);
+    await q.push('8', new Uint8Array([1]), now); // already at its deadline
+    expect(await q.peek('8', 10)).toEqual([]);
+    const soon = nowSeconds() + 1;
+    await q.push('7', new Uint8Array([7]), soon);
+    expect((await q.peek('7', 10)).length).toBe(1);
+    await until(async () => nowSeconds() >= soon, 5000, 50);
+    expect(await q.peek('7', 10)).toEqual([]);
+  });
+
+  it('an envelope that expires while queued is never delivered', async () => {
+    const a = makeTwin(1);
+    const b = makeTwin(2);
+    const resolver = staticTwinResolver([a.twin, b.twin]);
+    const r = await relay('relay1.test', resolver);
+    const sender = await rawAs(r.url, a);
+    cleanup.push(() => sender.close());
+    const now = nowSeconds();
+    const mk = (expiration: number): RmbEnvelope => {
+      const env: RmbEnvelope = { uid: newUid(), timestamp: now, expiration, source: { twin: 1 }, destination: { twin: 2 }, message: { kind: 'request', command: 'x' }, payload: { kind: 'plain', data: utf8ToBytes('{}') }, relays: [] };
+      signEnvelope(env, a.identity);
+      return env;
+    };
+    const short = mk(1);
+    const long = mk(120);
+    sender.send(encodeRmbEnvelope(short));
+    sender.send(encodeRmbEnvelope(long));
+    await until(() => r.stats().queued >= 2);
+    await until(() => nowSeconds() >= now + 1, 5000, 50);
+    const receiver = await rawAs(r.url, b);
+    cleanup.push(() => receiver.close());
+    const got = await receiver.next();
+    expect(got.uid).toBe(long.uid);
+    // the live one came; the expired one was dropped by the queue
+    expect(receiver.received.find((e) => e.uid === short.uid)).toBeUndefined();
+  });
+});
+
+describe('reconnect and retries', () => {
+  it('peers reconnect after a relay restart; a request pending across it is answered once', async () => {
+    const a = makeTwin(1);
+    const b = makeTwin(2);
+    const resolver = staticTwinResolver([a.twin, b.twin]);
+    const r1 = await startRelay({ domain: 'relay1.test', resolver });
+    const port = r1.port;
+    const pa = peer(a, r1.url, resolver);
+    const pb = peer(b, r1.url, resolver);
+    const runs = counting(pb);
+    await Promise.all([pa.connect(), pb.connect()]);
+    expect(await pa.call(2, 'work', { n: 0 })).toEqual({ n: 0 });
+    await r1.close();
+    await until(() => pa.connectedRelays === 0 && pb.connectedRelays === 0);
+    const pending = pa.call(2, 'work', { n: 7 }, { timeout: 20_000 });
+    const r2 = await relay('relay1.test', resolver, { port });
+    await until(() => pa.connectedRelays === 1 && pb.connectedRelays === 1);
+    expect(await pending).toEqual({ n: 7 });
+    expect(r2.port).toBe(port);
+    expect([...runs.values()]).toEqual([1, 1]);
+  });
+
+  it('several relays per twin: first accept wins, a dead relay is skipped, handler runs once', async () => {
+    const a = makeTwin(1, { relay: 'm1.test_m2.test' });
+    const b = makeTwin(2, { relay: 'm1.test_m2.test' });
+    const resolver = staticTwinResolver([a.twin, b.twin]);
+    const fed = new Map<string, string>();
+    const federationUrl = (d: string) => fed.get(d) ?? 'http://127.0.0.1:1/';
+    const r1 = await startRelay({ domain: 'm1.test', resolver, federationUrl });
+    const r2 = await relay('m2.test', resolver, { federationUrl });
+    fed.set('m2.test', `http://127.0.0.1:${r2.port}/`);
+    const pa = peer(a, [r1.url, r2.url], resolver);
+    const pb = peer(b, [r1.url, r2.url], resolver);
+    const runs = counting(pb);
+    await Promise.all([pa.connect(), pb.connect()]);
+    await until(() => pa.connectedRelays === 2 && pb.connectedRelays === 2);
+    expect(await pa.call(2, 'work', { n: 1 })).toEqual({ n: 1 });
+    await r1.close();
+    await until(() => pa.connectedRelays === 1 && pb.connectedRelays === 1);
+    expect(await pa.call(2, 'work', { n: 2 })).toEqual({ n: 2 });
+    expect([...runs.values()]).toEqual([1, 1]);
+  });
+});
+
+describe('federation (rmb.md §5.4)', () => {
+  async function pair() {
+    const fed = new Map<string, string>();
+    const federationUrl = (d: string) => fed.get(d) ?? 'http://127.0.0.1:1/';
+    const a = makeTwin(1, { relay: 'd1.test' });
+    const b = makeTwin(2, { relay: 'dead.test_d2.test' });
+    const c = makeTwin(3, { relay: 'd2.test' });
+    const resolver = staticTwinResolver([a.twin, b.twin, c.twin]);
+    const r1 = await relay('d1.test', resolver, { federationUrl });
+    const r2 = await relay('d2.test', resolver, { federationUrl });
+    fed.set('d1.test', `http://127.0.0.1:${r1.port}/`);
+    fed.set('d2.test', `http://127.0.0.1:${r2.port}/`);
+    return { a, b, c, resolver, r1, r2 };
+  }
+
+  it('requests and replies cross domains; a dead domain of the twin is skipped', async () => {
+    const { a, b, resolver, r1, r2 } = await pair();
+    const pa = peer(a, r1.url, resolver);
+    const pb = peer(b, r2.url, resolver);
+    const runs = counting(pb);
+    await Promise.all([pa.connect(), pb.connect()]);
+    expect(await pa.call(2, 'work', { n: 5 })).toEqual({ n: 5 });
+    expect(await pa.call(2, 'work', { n: 6 })).toEqual({ n: 6 });
+    expect(r1.stats().federated).toBeGreaterThanOrEqual(2);
+    expect(r2.stats().federationIn).toBeGreaterThanOrEqual(2);
+    expect([...runs.values()]).toEqual([1, 1]);
+  });
+
+  it('a federated message for an offline twin waits in the remote queue', async () => {
+    const { a, c, resolver, r1, r2 } = await pair();
+    const pa = peer(a, r1.url, resolver);
+    await pa.connect();
+    const reply = pa.call(3, 'work', { n: 9 }, { timeout: 20_000 });
+    await until(() => r2.stats().queued >= 1);
+    const pc = peer(c, r2.url, resolver);
+    counting(pc);
+    await pc.connect();
+    expect(await reply).toEqual({ n: 9 });
+  });
+
+  it('permanent refusal by the remote relay comes back as an error envelope', async () => {
+    const { a, r1 } = await pair();
+    const sender = await rawAs(r1.url, a);
+    cleanup.push(() => sender.close());
+    const env: RmbEnvelope = { uid: newUid(), tags: 'fail-fast', timestamp: nowSeconds(), expiration: 60, source: { twin: 1 }, destination: { twin: 3 }, message: { kind: 'request', command: 'x' }, relays: [] };
+    signEnvelope(env, a.identity);
+    sender.send(encodeRmbEnvelope(env));
+    const err = await sender.next((e) => e.uid === env.uid);
+    expect(err.message).toEqual({ kind: 'error', code: 0, message: 'remote relay rejected permanently: destination offline' });
+  });
+
+  it('a relay serving several domains (a_b) keeps twins of any of them local', async () => {
+    const x = makeTwin(1, { relay: 'x.test' });
+    const y = makeTwin(2, { relay: 'y.test' });
+    const z = makeTwin(3, { relay: 'other.test_x.test' });
+    const resolver = staticTwinResolver([x.twin, y.twin, z.twin]);
+    const r = await relay('x.test_y.test', resolver);
+    expect(r.domains).toEqual(['x.test', 'y.test']);
+    const sender = await rawAs(r.url, x);
+    cleanup.push(() => sender.close());
+    for (const to of [2, 3]) {
+      const env: RmbEnvelope = { uid: newUid(), tags: 'fail-fast', timestamp: nowSeconds(), expiration: 60, source: { twin: 1 }, destination: { twin: to }, message: { kind: 'request', command: 'x' }, relays: [] };
+      signEnvelope(env, x.identity);
+      sender.send(encodeRmbEnvelope(env));
+      // "destination offline" is the local verdict; a federated one would differ.
+      expect((await sender.next((e) => e.uid === env.uid)).message).toEqual({ kind: 'error', code: 0, message: 'destination offline' });
+    }
+    expect(r.stats().federated).toBe(0);
+  });
+});
