@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { utf8ToBytes } from '@sc4it/types';
+import {
+  type RmbEnvelope,
+  RmbPeer,
+  encodeRmbEnvelope,
+  newUid,
+  nowSeconds,
+  redisQueue,
+  signEnvelope,
+  startRelay,
+  staticTwinResolver,
+} from '../src/index.ts';
+import { type RedisServer, makeTwin, rawAs, startRedis, until } from './helpers.ts';
+
+/** Every test here runs against a real redis-server started for this file. */
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+describe('redis queue', () => {
+  it('keeps entries until their deadline, trims to ~cap, and announces pushes', async () => {
+    const q = await redisQueue({ url: redis.url, prefix: 'unit:', cap: 5 });
+    const announced: string[] = [];
+    await q.subscribe((k) => announced.push(k));
+    const now = nowSeconds();
+    for (let i = 0; i < 3; i++) await q.push('9:s', new Uint8Array([i, 255]), now + 60);
+    await q.push('9:s', new Uint8Array([9]), now); // already expired
+    const got = await q.peek('9:s', 10);
+    expect(got.map((m) => [...m.bytes])).toEqual([[0, 255], [1, 255], [2, 255]]);
+    await q.ack('9:s', [got[0]!.id]);
+    expect((await q.peek('9:s', 10)).length).toBe(2);
+    await until(() => announced.length === 4);
+    expect(new Set(announced)).toEqual(new Set(['9:s']));
+    await q.close();
+  });
+});
+
+describe('durable queues across relay processes', () => {
+  it('messages for an offline twin survive a relay stop; another relay delivers each exactly once', async () => {
+    const a = makeTwin(1);
+    const b = makeTwin(2);
+    const resolver = staticTwinResolver([a.twin, b.twin]);
+    const prefix = `t${Date.now()}:`;
+    const r1 = await startRelay({ domain: 'relay1.test', resolver, redisUrl: redis.url, redisPrefix: prefix });
+    // A sends 10 signed requests (with one duplicate of each, as a retrying sender would) and leaves.
+    const sender = await rawAs(r1.url, a, 'caller');
+    const uids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const env: RmbEnvelope = {
+        uid: newUid(),
+        timestamp: nowSeconds(),
+        expiration: 120,
+        source: { twin: 1, connection: 'caller' },
+        destination: { twin: 2 },
+        message: { kind: 'request', command: 'work' },
+        schema: 'application/json',
+        payload: { kind: 'plain', data: utf8ToBytes(JSON.stringify({ n: i })) },
+        relays: [],
+      };
+      signEnvelope(env, a.identity);
+      uids.push(env.uid);
+      const bytes = encodeRmbEnvelope(env);
+      sender.send(bytes);
+      sender.send(bytes);
+    }
+    await until(() => r1.stats().queued >= 20);
+    sender.close();
+    await r1.close();
+
+    // A second relay process for the same domain, same Redis; B comes online there.
+    const r2 = await startRelay({ domain: 'relay1.test', resolver, redisUrl: redis.url, redisPrefix: prefix });
+    const runs = new Map<string, number>();
+    const pb = new RmbPeer({ identity: b.identity, twinId: 2, relays: r2.url, resolver });
+    pb.handle('work', (req) => {
+      runs.set(req.uid, (runs.get(req.uid) ?? 0) + 1);
+      return req.json();
+    });
+    await pb.connect();
+    await until(() => runs.size === 10);
+    // The replies wait for A in Redis too; A reconnects and gets one per request (plus the
+    // stored reply for each duplicate request).
+    const back = await rawAs(r2.url, a, 'caller');
+    await until(() => new Set(back.received.map((e) => e.uid)).size === 10);
+    expect(new Set(back.received.map((e) => e.uid))).toEqual(new Set(uids));
+    expect(back.received.every((e) => e.message?.kind === 'response')).toBe(true);
+    expect([...runs.values()].every((n) => n === 1)).toBe(true);
+    back.close();
+    await pb.close();
+    await r2.close();
+  });
+
+  it('two relays of one domain share sessions through Redis', async () => {
+    const a = makeTwin(1);
+    const b = makeTwin(2);
+    const resolver = staticTwinResolver([a.twin, b.twin]);
+    const prefix = `s${Date.now()}:`;
+    const r1 = await startRelay({ domain: 'relay1.test', resolver, redisUrl: redis.url, redisPrefix: prefix });
+    const r2 = await startRelay({ domain: 'relay1.test', resolver, redisUrl: redis.url, redisPrefix: prefix });
+    const pa = new RmbPeer({ identity: a.identity, twinId: 1, relays: r1.url, resolver });
+    const pb = new RmbPeer({ identity: b.identity, twinId: 2, relays: r2.url, resolver });
+    pa.handle('who', () => 'a');
+    pb.handle('who', () => 'b');
+    await Promise.all([pa.connect(), pb.connect()]);
+    try {
+      expect(await pa.call(2, 'who', null)).toBe('b');
+      expect(await pb.call(1, 'who', null)).toBe('a');
+    } finally {
+      await pa.close();
+      await pb.close();
+      await r1.close();
+      await r2.close();
+    }
+  });
+
+  it('refuses to start when Redis is unreachable', async () => {
+    const resolver = staticTwinResolver([]);
+    await expect(startRelay({ domain: 'x.test', resolver, redisUrl: 'redis://127.0.0.1:1' })).rejects.toMatchObject({
+      code: 'transport.redis_unavailable',
+    });
+  });
+});
