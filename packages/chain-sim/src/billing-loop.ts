@@ -1,0 +1,295 @@
+import {
+  type ContractReports,
+  type GraceState,
+  type Payout,
+  contractCost,
+  discount,
+  graceStep,
+  ingestContractReport,
+  openContractReports,
+  settleContractReports,
+  unitsUsdToTft,
+} from '@sc4it/billing';
+import { publicKeyFromAddress } from '@sc4it/crypto';
+import type { BillRecord, ConsumptionReport, ContractState, Resources } from '@sc4it/types';
+import { chainError } from './errors.ts';
+import { type Runtime, cmpBig } from './runtime.ts';
+import type { ContractRec } from './state.ts';
+
+const ZERO: Resources = { cru: 0n, sru: 0n, hru: 0n, mru: 0n };
+const keyCache = new Map<string, Uint8Array>();
+
+function accountKey(address: string): Uint8Array {
+  let k = keyCache.get(address);
+  if (!k) {
+    k = publicKeyFromAddress(address);
+    keyCache.set(address, k);
+  }
+  return k;
+}
+
+function isEmpty(r: Resources | null): boolean {
+  return r === null || (r.cru === 0n && r.sru === 0n && r.hru === 0n && r.mru === 0n);
+}
+
+/**
+ * The billing loop of one block (spec §10): every contract with `id ≡ block (mod
+ * BillingFrequency)`, in id order. A node contract with no IP, no reported resources, no
+ * unbilled NU, no pending seed reports and no overdraft is not submitted (its clock keeps
+ * running). Each bill is its own transaction: one that fails is rolled back and reported.
+ */
+export function runBillingLoop(rt: Runtime): void {
+  const s = rt.s;
+  const bucket = s.billingLoop.get(rt.block % s.config.billingFrequency);
+  if (!bucket || bucket.size === 0) return;
+  const ids = [...bucket].sort(cmpBig);
+  for (const id of ids) {
+    const rec = s.contracts.get(id);
+    if (!rec || rec.contract.state.kind === 'Deleted') continue;
+    const d = rec.contract.contractType;
+    if (d.kind === 'node') {
+      const p = rec.payment;
+      const pendingReports = (s.reportLedgers.get(id)?.pending.length ?? 0) > 0;
+      const idle =
+        d.publicIps === 0 &&
+        isEmpty(rec.used) &&
+        (rec.billingInfo?.amountUnbilled ?? 0n) === 0n &&
+        !pendingReports &&
+        (s.config.billingModel === 'v2.7-lock' || p.standardOverdraft + p.additionalOverdraft === 0n);
+      if (idle) continue;
+    }
+    const mark = rt.ev.events.length;
+    try {
+      s.j.atomic(() => billContract(rt, id));
+    } catch (err) {
+      rt.ev.events.length = mark;
+      const e = err as { upstream?: string; code?: string; message?: string };
+      rt.emit('ContractBillingFailed', { contractId: id, error: e.upstream ?? e.code ?? String(e.message) });
+    }
+  }
+}
+
+function toGrace(state: ContractState): GraceState {
+  if (state.kind === 'Deployed') return { kind: 'Created' };
+  return state;
+}
+
+function fromGrace(state: GraceState, deployed: boolean): ContractState {
+  if (state.kind === 'Created' && deployed) return { kind: 'Deployed' };
+  return state;
+}
+
+/**
+ * `bill_contract` (spec §11 v2.7 / §12 v2.9+): cost since the last bill, TFT conversion,
+ * discount, then @sc4it/billing's grace state machine; applies its result to accounts,
+ * receivers, the contract and its rent cascade, records the bill, and removes a Deleted contract.
+ */
+export function billContract(rt: Runtime, contractId: bigint): void {
+  const s = rt.s;
+  const cfg = s.config;
+  let rec = s.contracts.get(contractId);
+  if (!rec) throw chainError('ContractNotExists');
+  const deleting = rec.contract.state.kind === 'Deleted' ? rec.contract.state.cause : undefined;
+  if (deleting === undefined && rec.deletedBlock !== null) throw chainError('ContractNotExists');
+  const d = rec.contract.contractType;
+  const policy = s.pricingPolicy.get();
+  const seconds = Math.max(0, rt.now - rec.lastBilled);
+
+  // Seed reports waiting in the ledger are priced now (spec §15, via the billing ledger).
+  let reportUnits = 0n;
+  const ledger = s.reportLedgers.get(contractId);
+  const onRentedNode = d.kind === 'node' && s.activeRentForNode.has(d.nodeId);
+  if (ledger && ledger.pending.length > 0) {
+    const out = settleContractReports(ledger, { upTo: rt.now, policy, onRentedNode });
+    s.reportLedgers.set(contractId, out.state);
+    reportUnits = out.bill.unitsUsd;
+  }
+
+  const node = d.kind === 'name' ? undefined : s.nodes.get(d.nodeId);
+  if (d.kind !== 'name' && !node) throw chainError('NodeNotExists');
+  const cost = contractCost({
+    kind: d.kind,
+    seconds,
+    policy,
+    ...(d.kind === 'node'
+      ? {
+          resources: rec.used ?? ZERO,
+          publicIps: d.publicIps,
+          unbilledNuUnitsUsd: (rec.billingInfo?.amountUnbilled ?? 0n) + reportUnits,
+          onRentedNode,
+        }
+      : {}),
+    ...(d.kind === 'rent' ? { resources: node!.resources } : {}),
+  });
+  const price = { priceMusd: s.tftPrice.get(), minMusd: cfg.minTftPriceMusd, maxMusd: cfg.maxTftPriceMusd };
+  const planck = unitsUsdToTft(cost.unitsUsd, price);
+  const extraPlanck = cost.extraFeeUnitsUsd === 0n ? 0n : unitsUsdToTft(cost.extraFeeUnitsUsd, price);
+
+  const twin = s.twins.get(rec.contract.twinId);
+  if (!twin) throw chainError('TwinNotExists');
+  const acct = rt.accountOrNew(twin.account);
+  // v2.7 passes a hard-coded Diy (#991); v2.9+ the node's certification (spec §8).
+  const certified = cfg.billingModel !== 'v2.7-lock' && node?.certification === 'Certified';
+  const disc =
+    planck === 0n
+      ? { level: 'None' as const, amountPlanck: 0n }
+      : discount(planck, { balancePlanck: rt.usable(twin.account), seconds: Math.max(seconds, 1), certified });
+
+  let rentContractInGrace = false;
+  let nodeContractsHoldReserve = false;
+  if (d.kind === 'node') {
+    const rentId = s.activeRentForNode.get(d.nodeId);
+    const rent = rentId === undefined ? undefined : s.contracts.get(rentId);
+    rentContractInGrace = rent?.contract.state.kind === 'GracePeriod';
+  } else if (d.kind === 'rent') {
+    for (const id of s.activeNodeContracts.get(d.nodeId) ?? []) {
+      const p = s.contracts.get(id)?.payment;
+      if (p && p.standardReserve + p.additionalReserve > 0n) nodeContractsHoldReserve = true;
+    }
+  }
+
+  const before = rec.contract.state;
+  const result = graceStep({
+    model: cfg.billingModel,
+    contractId,
+    kind: d.kind,
+    twinId: rec.contract.twinId,
+    ...(d.kind === 'name' ? {} : { nodeId: d.nodeId }),
+    state: deleting === undefined ? toGrace(before) : { kind: 'Created' },
+    payment: rec.payment,
+    account: { free: acct.free, frozen: acct.frozen, reserved: acct.reserved },
+    block: rt.block,
+    timestamp: rt.now,
+    standardDuePlanck: disc.amountPlanck,
+    additionalDuePlanck: extraPlanck,
+    discountLevel: disc.level,
+    ...(deleting === undefined ? {} : { deleting }),
+    gracePeriodBlocks: cfg.gracePeriodBlocks,
+    distributionFrequency: cfg.distributionFrequency,
+    existentialDeposit: cfg.existentialDeposit,
+    rentContractInGrace,
+    nodeContractsHoldReserve,
+  });
+  if (result.outcome === 'skipped') return;
+
+  rt.putAccount({ ...acct, free: result.account.free, frozen: result.account.frozen, reserved: result.account.reserved });
+  if (result.payout) creditPayout(rt, result.payout, rec, policy.foundationAccount, policy.certifiedSalesAccount);
+
+  const breakdown: Record<string, bigint> = {
+    ...(cost.breakdown as unknown as Record<string, bigint>),
+    reportUnitsUsd: reportUnits,
+    planckBeforeDiscount: planck,
+    planckDue: disc.amountPlanck,
+    extraFeePlanck: extraPlanck,
+    charged: result.chargedPlanck,
+  };
+  for (const ev of result.events) {
+    if (ev.name === 'NodeContractCanceled' || ev.name === 'RentContractCanceled' || ev.name === 'NameContractCanceled') {
+      continue; // removeContract emits it, after IPsFreed
+    }
+    if (ev.name === 'ContractBilled') {
+      rt.emit(ev.name, { ...ev.data, seconds, unitsUsd: cost.unitsUsd, breakdown });
+    } else {
+      rt.emit(ev.name, ev.data);
+    }
+  }
+
+  rec = s.contracts.get(contractId)!;
+  const next: ContractRec = {
+    ...rec,
+    payment: result.payment,
+    lastBilled: result.updateTimestamp ? rt.now : rec.lastBilled,
+    billingInfo:
+      rec.billingInfo && result.resetNu ? { ...rec.billingInfo, amountUnbilled: 0n } : rec.billingInfo,
+    contract: {
+      ...rec.contract,
+      state: deleting === undefined ? fromGrace(result.state, rec.deployed) : rec.contract.state,
+    },
+  };
+  rt.putContract(next);
+
+  const bill: BillRecord = {
+    contractId,
+    block: rt.block,
+    timestamp: rt.now,
+    seconds,
+    unitsUsd: cost.unitsUsd,
+    breakdown,
+    discountLevel: disc.level,
+    amountBilled: result.amountBilledPlanck,
+    amountDue: result.overdraftPlanck,
+  };
+  s.bills.push(contractId, bill, cfg.maxBillsPerContract);
+
+  if (d.kind === 'rent' && deleting === undefined) cascadeRent(rt, d.nodeId, before, next.contract.state);
+
+  if (result.removed) {
+    if (deleting === undefined) rt.setState(contractId, result.state as ContractState);
+    rt.removeContract(contractId);
+  }
+}
+
+/** A rent contract entering / leaving grace takes its node contracts along (spec §11 step 4, §12). */
+function cascadeRent(rt: Runtime, nodeId: number, before: ContractState, after: ContractState): void {
+  const s = rt.s;
+  const entered = before.kind !== 'GracePeriod' && after.kind === 'GracePeriod';
+  const left = before.kind === 'GracePeriod' && after.kind !== 'GracePeriod' && after.kind !== 'Deleted';
+  if (!entered && !left) return;
+  const ids = [...(s.activeNodeContracts.get(nodeId) ?? [])].sort(cmpBig);
+  for (const id of ids) {
+    const rec = s.contracts.get(id)!;
+    const st = rec.contract.state;
+    if (entered && (st.kind === 'Created' || st.kind === 'Deployed')) {
+      rt.putContract({ ...rec, contract: { ...rec.contract, state: { kind: 'GracePeriod', sinceBlock: rt.block } } });
+      rt.emit('ContractGracePeriodStarted', { contractId: id, nodeId, twinId: rec.contract.twinId, blockNumber: rt.block });
+    } else if (left && st.kind === 'GracePeriod') {
+      const p = rec.payment;
+      // v2.9+: node contracts still carrying an overdraft stay in grace.
+      if (s.config.billingModel !== 'v2.7-lock' && p.standardOverdraft + p.additionalOverdraft > 0n) continue;
+      rt.putContract({ ...rec, contract: { ...rec.contract, state: rec.deployed ? { kind: 'Deployed' } : { kind: 'Created' } } });
+      rt.emit('ContractGracePeriodEnded', { contractId: id, nodeId, twinId: rec.contract.twinId });
+    }
+  }
+}
+
+function creditPayout(rt: Runtime, p: Payout, rec: ContractRec, foundation: string, sales: string): void {
+  const s = rt.s;
+  const d = rec.contract.contractType;
+  if (p.farmer > 0n) {
+    const node = d.kind === 'name' ? undefined : s.nodes.get(d.nodeId);
+    const farm = node ? s.farms.get(node.farmId) : undefined;
+    const farmer = farm ? s.twins.get(farm.twinId) : undefined;
+    // Without a farm the farmer's share stays with the foundation (cannot happen on chain-sim).
+    rt.credit(farmer ? farmer.account : accountKey(foundation), p.farmer);
+  }
+  if (p.foundation > 0n) rt.credit(accountKey(foundation), p.foundation);
+  if (p.stakingPool > 0n) rt.credit(s.config.stakingPoolAccount, p.stakingPool);
+  if (p.certifiedSales > 0n) rt.credit(accountKey(sales), p.certifiedSales);
+}
+
+/**
+ * Seed-era `add_reports` (spec §15) through @sc4it/billing's report ledger: every report gets an
+ * explicit outcome (`accepted`, `duplicate`, `late`, `overlapping`, `rejected`) in an event;
+ * accepted ones are priced at the contract's next bill.
+ */
+export function addSeedReports(rt: Runtime, nodeId: number, reports: ConsumptionReport[]): void {
+  const s = rt.s;
+  for (const r of reports) {
+    const rec = rt.liveContract(r.contractId);
+    const d = rec?.contract.contractType;
+    let reason: string | null = null;
+    if (!rec || !d) reason = 'ContractNotExists';
+    else if (d.kind !== 'node') reason = 'InvalidContractType';
+    else if (d.nodeId !== nodeId) reason = 'NodeNotAuthorizedToComputeReport';
+    if (reason !== null || !rec) {
+      rt.emit('ConsumptionReportRejected', { report: { ...r }, outcome: 'rejected', reason });
+      continue;
+    }
+    const ledger: ContractReports = s.reportLedgers.get(r.contractId) ?? openContractReports(r.contractId, rec.createdAt);
+    const out = ingestContractReport(ledger, r);
+    if (out.state !== ledger || !s.reportLedgers.has(r.contractId)) s.reportLedgers.set(r.contractId, out.state);
+    const o = out.result.outcome;
+    const data = { report: { ...r }, outcome: o, ...(out.result.reason ? { reason: out.result.reason } : {}) };
+    rt.emit(o === 'accepted' || o === 'overlapping' ? 'ConsumptionReportReceived' : 'ConsumptionReportRejected', data);
+  }
+}

@@ -1,0 +1,137 @@
+import type {
+  BillRecord,
+  ChainEvent,
+  Contract,
+  Farm,
+  KeyType,
+  Node,
+  PricingPolicy,
+  Resources,
+  Twin,
+} from '@sc4it/types';
+import { bytesToHex } from '@sc4it/types';
+import { type BillingModel, type ContractReports, EMPTY_PAYMENT_STATE, type PaymentState } from '@sc4it/billing';
+import { JCell, JListMap, JMap, JSetMap, Journal } from './journal.ts';
+
+/** An account's balances (planck). `frozen` is the v2.7 `gridlock` lock. */
+export interface AccountRec {
+  publicKey: Uint8Array;
+  free: bigint;
+  reserved: bigint;
+  frozen: bigint;
+  nonce: number;
+}
+
+/** `ContractBillingInformation` (node contracts): unbilled NU and the NRU report clock. */
+export interface BillingInfo {
+  lastUpdated: number;
+  amountUnbilled: bigint;
+  previousNuReported: bigint;
+}
+
+export interface ContractRec {
+  contract: Contract;
+  /** Set once the node confirmed the deployment (survives a grace period). */
+  deployed: boolean;
+  /** Reserve / lock and overdraft amounts and the payout cycle counter (billing's model). */
+  payment: PaymentState;
+  /** `lock_updated` (v2.7) / `last_updated_seconds` (v2.9): unix seconds of the last bill. */
+  lastBilled: number;
+  /** Unix seconds of the block that created the contract. */
+  createdAt: number;
+  billingInfo: BillingInfo | null;
+  /** `NodeContractResources.used`, reported by the node. */
+  used: Resources | null;
+  /** Block at which the contract was deleted (it stays in the archive, out of every index). */
+  deletedBlock: number | null;
+  /** Free text a node gave with `cancelContractByNode`. */
+  cancelReason: string | null;
+}
+
+export interface TwinRec extends Twin {}
+
+export interface ChainConfig {
+  chainId: string;
+  genesisTimestamp: number;
+  /** Chain seconds per block (tfchain: 6). */
+  blockSeconds: number;
+  billingFrequency: number;
+  gracePeriodBlocks: number;
+  billingModel: BillingModel;
+  distributionFrequency: number;
+  existentialDeposit: bigint;
+  minTftPriceMusd: number;
+  maxTftPriceMusd: number;
+  /** Sudo account for admin calls (null: admin calls are refused). */
+  sudo: { publicKey: Uint8Array; keyType: KeyType } | null;
+  stakingPoolAccount: Uint8Array;
+  foundationAccount: Uint8Array;
+  certifiedSalesAccount: Uint8Array;
+  maxBillsPerContract: number;
+}
+
+export interface HeadInfo {
+  number: number;
+  timestamp: number;
+  hash: string;
+}
+
+/** Everything the chain stores, with the indexes tfchain keeps, all journaled. */
+export class ChainState {
+  readonly j = new Journal();
+  readonly accounts = new JMap<string, AccountRec>(this.j);
+  readonly twins = new JMap<number, TwinRec>(this.j);
+  readonly twinByAccount = new JMap<string, number>(this.j);
+  readonly farms = new JMap<number, Farm>(this.j);
+  readonly farmByName = new JMap<string, number>(this.j);
+  readonly nodes = new JMap<number, Node>(this.j);
+  readonly nodeByTwin = new JMap<number, number>(this.j);
+  readonly nodesByFarm = new JSetMap<number, number>(this.j);
+  readonly contracts = new JMap<bigint, ContractRec>(this.j);
+  readonly contractByNodeHash = new JMap<string, bigint>(this.j);
+  readonly activeNodeContracts = new JSetMap<number, bigint>(this.j);
+  readonly activeRentForNode = new JMap<number, bigint>(this.j);
+  readonly nameRegistry = new JMap<string, bigint>(this.j);
+  readonly billingLoop = new JSetMap<number, bigint>(this.j);
+  readonly contractsByTwin = new JSetMap<number, bigint>(this.j);
+  readonly contractsByNode = new JSetMap<number, bigint>(this.j);
+  readonly bills = new JListMap<bigint, BillRecord>(this.j);
+  /** Usage-report ledger of the seed's `add_reports`, per contract. */
+  readonly reportLedgers = new JMap<bigint, ContractReports>(this.j);
+  readonly twinCounter = new JCell(this.j, 0);
+  readonly farmCounter = new JCell(this.j, 0);
+  readonly nodeCounter = new JCell(this.j, 0);
+  readonly contractCounter = new JCell(this.j, 0n);
+  readonly tftPrice: JCell<number>;
+  readonly pricingPolicy: JCell<PricingPolicy>;
+  head: HeadInfo;
+
+  readonly config: ChainConfig;
+
+  constructor(config: ChainConfig, policy: PricingPolicy, tftPriceMusd: number, head: HeadInfo) {
+    this.config = config;
+    this.tftPrice = new JCell(this.j, tftPriceMusd);
+    this.pricingPolicy = new JCell(this.j, policy);
+    this.head = head;
+  }
+
+  account(publicKey: Uint8Array): AccountRec | undefined {
+    return this.accounts.get(bytesToHex(publicKey));
+  }
+}
+
+export function nodeHashKey(nodeId: number, hash: string): string {
+  return `${nodeId}:${hash}`;
+}
+
+export function emptyPayment(): PaymentState {
+  return { ...EMPTY_PAYMENT_STATE };
+}
+
+/** Events collected while a block is built; a failing call truncates back to its mark. */
+export class EventBuffer {
+  events: Omit<ChainEvent, 'block' | 'index'>[] = [];
+  emit(name: string, data: Record<string, unknown>): void {
+    this.events.push({ name, data });
+  }
+}
