@@ -58,6 +58,7 @@ export {
   closeContractReports,
   createReportLedger,
   ledgerOpenContract,
+  ledgerOpenContracts,
   ledgerCloseContract,
   ingestReports,
   settleReports,

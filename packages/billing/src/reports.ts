@@ -223,12 +223,25 @@ export function createReportLedger(): ReportLedger {
   return { contracts: new Map() };
 }
 
-/** Opens (or re-opens nothing if already open) a contract in the ledger. */
+/**
+ * Opens a contract in the ledger (no change when it is already open). Each call copies the map:
+ * open many at once with {@link ledgerOpenContracts}, or keep per-contract {@link ContractReports}
+ * in your own storage and use the per-contract functions, which are O(reports of that contract).
+ */
 export function ledgerOpenContract(ledger: ReportLedger, contractId: bigint, startTimestamp: number): ReportLedger {
-  if (ledger.contracts.has(contractId)) return ledger;
-  const m = new Map(ledger.contracts);
-  m.set(contractId, openContractReports(contractId, startTimestamp));
-  return { contracts: m };
+  return ledgerOpenContracts(ledger, [{ contractId, startTimestamp }]);
+}
+
+/** Opens many contracts with one copy of the map. */
+export function ledgerOpenContracts(ledger: ReportLedger, open: readonly { contractId: bigint; startTimestamp: number }[]): ReportLedger {
+  let m: Map<bigint, ContractReports> | null = null;
+  for (const { contractId, startTimestamp } of open) {
+    if ((m ?? ledger.contracts).has(contractId)) continue;
+    const s = openContractReports(contractId, startTimestamp);
+    m ??= new Map(ledger.contracts);
+    m.set(contractId, s);
+  }
+  return m === null ? ledger : { contracts: m };
 }
 
 export function ledgerCloseContract(ledger: ReportLedger, contractId: bigint): ReportLedger {
