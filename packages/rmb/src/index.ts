@@ -26,7 +26,6 @@ export { base64UrlDecode, base64UrlEncode } from './base64url.ts';
 export {
   cachedTwinResolver,
   chainTwinResolver,
-  loadTwinsFile,
   parseTwinsList,
   relayDomains,
   staticTwinResolver,
@@ -39,6 +38,9 @@ export type {
   TwinResolver,
   TwinsFileEntry,
 } from './twin-resolver.ts';
+export { loadTwinsFile } from './twins-file.ts';
+export { runRelayCli } from './cli.ts';
+export type { ConnectChain, RelayCliDeps } from './cli.ts';
 export { RELAY_ERRORS, startRelay } from './relay/relay.ts';
 export type { RelayLogLevel, RelayOptions, RelayStats, RunningRelay } from './relay/relay.ts';
 export { memoryQueue } from './relay/memory-queue.ts';

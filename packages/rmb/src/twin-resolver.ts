@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { type ChainClient, type ChainEvent, DecodeError, type KeyType, type Twin, bytesToHex, hexToBytes } from '@sc4it/types';
 
 /**
@@ -51,23 +50,6 @@ export function parseTwinsList(value: unknown): Twin[] {
     const relay = typeof e.relay === 'string' && e.relay !== '' ? e.relay : null;
     return { id: e.id, account, keyType: e.key_type, relay, pk };
   });
-}
-
-/** Reads and validates a `twins.json` file. */
-export function loadTwinsFile(path: string): Twin[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new DecodeError('decode.twins', 'cannot read twins file', { cause });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    throw new DecodeError('decode.twins', 'twins file is not JSON', { cause });
-  }
-  return parseTwinsList(value);
 }
 
 /** The inverse of {@link parseTwinsList}, for writing `twins.json` in tests and tools. */

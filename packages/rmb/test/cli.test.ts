@@ -1,0 +1,162 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { utf8ToBytes } from '@sc4it/types';
+import {
+  type RmbEnvelope,
+  RmbPeer,
+  encodeRmbEnvelope,
+  newUid,
+  nowSeconds,
+  signEnvelope,
+  staticTwinResolver,
+  toTwinsFileEntry,
+} from '../src/index.ts';
+import { type RedisServer, freePort, makeTwin, rawAs, startRedis, until } from './helpers.ts';
+
+/** The real binary (`bin/sc4it-relay.js` → `dist/`; the package's test task builds first). */
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'sc4it-relay.js');
+
+interface Proc {
+  proc: ChildProcess;
+  url: string;
+  port: number;
+  stderr: () => string;
+}
+
+const procs: ChildProcess[] = [];
+afterEach(() => {
+  for (const p of procs.splice(0)) if (p.exitCode === null) p.kill('SIGKILL');
+});
+
+function run(args: string[]): { proc: ChildProcess; exit: Promise<number | null>; out: () => string; err: () => string } {
+  const proc = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  procs.push(proc);
+  let out = '';
+  let err = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exit = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  return { proc, exit, out: () => out, err: () => err };
+}
+
+async function startCli(args: string[]): Promise<Proc> {
+  const r = run(args);
+  let url = '';
+  await until(() => {
+    const m = /listening on (ws:\/\/127\.0\.0\.1:(\d+))/.exec(r.out());
+    if (m) url = m[1]!;
+    if (r.proc.exitCode !== null) throw new Error(`relay exited: ${r.err()}`);
+    return m !== null;
+  }, 20_000);
+  return { proc: r.proc, url, port: Number(url.split(':').at(-1)), stderr: r.err };
+}
+
+let dir: string;
+let redis: RedisServer;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sc4it-rmb-cli-'));
+  redis = await startRedis();
+});
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await redis?.stop();
+});
+
+const a = makeTwin(1, { relay: 'other.test_relay1.test' });
+const b = makeTwin(2, { pk: false }); // `"pk": ""` in twins.json: plain traffic
+function twinsFile(): string {
+  const path = join(dir, 'twins.json');
+  writeFileSync(path, JSON.stringify([a.twin, b.twin].map(toTwinsFileEntry), null, 2));
+  return path;
+}
+
+describe('sc4it-relay CLI', () => {
+  it('prints the listening line and relays between two peers (twins.json, pk "", a_b relay)', async () => {
+    const file = twinsFile();
+    const entries = JSON.parse((await import('node:fs')).readFileSync(file, 'utf8')) as { pk: string; relay: string; account: string }[];
+    expect(entries[1]!.pk).toBe('');
+    expect(entries[0]!.relay).toBe('other.test_relay1.test');
+    expect(entries[0]!.account).toMatch(/^[0-9a-f]{64}$/);
+    const relay = await startCli(['--host', '127.0.0.1', '--port', String(await freePort()), '--domain', 'relay1.test', '--twins', file]);
+    const resolver = staticTwinResolver([a.twin, b.twin]);
+    const pa = new RmbPeer({ identity: a.identity, twinId: 1, relays: relay.url, resolver });
+    const pb = new RmbPeer({ identity: b.identity, twinId: 2, relays: relay.url, resolver });
+    let encrypted: boolean | undefined;
+    pb.handle('hi', (req) => {
+      encrypted = req.encrypted;
+      return `hi ${req.source.twin}`;
+    });
+    await Promise.all([pa.connect(), pb.connect()]);
+    try {
+      expect(await pa.call(2, 'hi', null)).toBe('hi 1');
+      expect(encrypted).toBe(false);
+    } finally {
+      await pa.close();
+      await pb.close();
+    }
+  });
+
+  it.each([
+    [['--twins', 'x.json'], '--domain is required'],
+    [['--domain', 'd.test'], 'give exactly one of --twins or --chain'],
+    [['--domain', 'd.test', '--twins', '/nonexistent/twins.json'], 'cannot read twins file'],
+    [['--domain', 'd.test', '--twins', 'T', '--limit', 'x'], '--limit must be <count>,<bytes>'],
+  ])('exits 2 with a clear message for %j', async (args, message) => {
+    const r = run(args.map((x) => (x === 'T' ? twinsFile() : x)));
+    expect(await r.exit).toBe(2);
+    expect(r.err()).toContain(message);
+  });
+
+  it('with --redis, queued messages survive kill -9 of the relay and are delivered once by the next one', async () => {
+    const file = twinsFile();
+    const port = await freePort();
+    const args = ['--port', String(port), '--domain', 'relay1.test', '--twins', file, '--redis', redis.url];
+    const r1 = await startCli(args);
+    const sender = await rawAs(r1.url, a, 'c');
+    const uids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const env: RmbEnvelope = {
+        uid: newUid(),
+        timestamp: nowSeconds(),
+        expiration: 120,
+        source: { twin: 1, connection: 'c' },
+        destination: { twin: 2 },
+        message: { kind: 'request', command: 'work' },
+        payload: { kind: 'plain', data: utf8ToBytes(String(i)) },
+        relays: [],
+      };
+      signEnvelope(env, a.identity);
+      uids.push(env.uid);
+      sender.send(encodeRmbEnvelope(env));
+    }
+    // Wait until the five are in Redis (stream of session `2`, default prefix), then kill.
+    const db = new Redis(redis.url);
+    await until(async () => (await db.xlen('rmb:stream:2')) === 5);
+    db.disconnect();
+    sender.close();
+    r1.proc.kill('SIGKILL');
+    await until(() => r1.proc.exitCode !== null || r1.proc.signalCode !== null);
+
+    const r2 = await startCli(args);
+    const resolver = staticTwinResolver([a.twin, b.twin]);
+    const pb = new RmbPeer({ identity: b.identity, twinId: 2, relays: r2.url, resolver });
+    const runs = new Map<string, number>();
+    pb.handle('work', (req) => {
+      runs.set(req.uid, (runs.get(req.uid) ?? 0) + 1);
+      return null;
+    });
+    await pb.connect();
+    try {
+      await until(() => runs.size === 5);
+      expect(new Set(runs.keys())).toEqual(new Set(uids));
+      expect([...runs.values()]).toEqual([1, 1, 1, 1, 1]);
+    } finally {
+      await pb.close();
+    }
+  });
+});
