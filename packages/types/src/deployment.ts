@@ -44,7 +44,8 @@ export type SignatureStyle = '' | 'polka-wallet';
 export interface SignatureRequest {
   twin_id: number;
   required: boolean;
-  weight: number;
+  /** Go `uint` (64-bit); `parseDeployment` returns a bigint. */
+  weight: number | bigint;
 }
 
 export interface Signature {
@@ -56,7 +57,8 @@ export interface Signature {
 
 export interface SignatureRequirement {
   requests: SignatureRequest[];
-  weight_required: number;
+  /** Go `uint` (64-bit); `parseDeployment` returns a bigint. */
+  weight_required: number | bigint;
   signatures: Signature[];
   signature_style?: SignatureStyle | string;
 }
@@ -64,8 +66,8 @@ export interface SignatureRequirement {
 export type WorkloadState = 'init' | 'ok' | 'error' | 'deleted' | 'paused' | 'unchanged';
 
 export interface WorkloadResult {
-  /** Unix seconds. */
-  created: number;
+  /** Unix seconds (Go int64); `parseDeployment` returns a bigint. */
+  created: number | bigint;
   state: WorkloadState;
   message: string;
   data: unknown;

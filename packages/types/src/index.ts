@@ -42,3 +42,8 @@ export type {
   RmbBacklog,
   RmbBacklogInput,
 } from './rmb-envelope.ts';
+export { parseDeployment, formatDeployment } from './deployment-codec.ts';
+export type { ParseDeploymentOptions } from './deployment-codec.ts';
+export { deploymentToProto, deploymentFromProto, encodeDeployment, decodeDeployment } from './deployment-proto.ts';
+/** The generated `sc4it.v1` protobuf classes (proto/sc4it.proto): `sc4itProto.v1.Contract.encode(…)`. */
+export { sc4it as sc4itProto } from './gen/sc4it.js';
