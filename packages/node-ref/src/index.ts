@@ -20,3 +20,7 @@ export { DeploymentStore, isActive } from './store.ts';
 export type { DeploymentRecord, WorkloadRecord, DeploymentHead, PendingJob } from './store.ts';
 export { Outbox, outboxId } from './outbox.ts';
 export type { OutboxItem } from './outbox.ts';
+export { createNode, NODE_COMMANDS } from './create-node.ts';
+export type { CreateNodeInit, RunningNode } from './create-node.ts';
+export { defaultNodeDeps } from './deps.ts';
+export { replyJson, replyBytes } from './reply-json.ts';

@@ -81,8 +81,11 @@ export interface NodeLogEvent {
 export interface NodeDeps {
   /** `@sc4it/hash` `deploymentHash`: lower-case hex MD5 of the zos challenge. */
   deploymentHash(deployment: unknown): string;
-  /** `@sc4it/types` `parseDeployment`: zos `Valid()`. */
-  validate(deployment: unknown): void;
+  /**
+   * `@sc4it/types` `parseDeployment`: reads JSON text or a value as the node does and applies
+   * zos `Valid()`; returns the normalised deployment (64-bit fields as bigint).
+   */
+  validate(input: unknown): unknown;
   /** `@sc4it/crypto` `verifyDeployment` with the zos policy. */
   verifySignatures(
     deployment: unknown,
@@ -329,10 +332,10 @@ export class ReferenceNode {
     }
     switch (command) {
       case 'zos.deployment.deploy':
-        await this.deploy(sender, parsePayload(payload));
+        await this.deploy(sender, payloadText(payload));
         return null;
       case 'zos.deployment.update':
-        await this.update(sender, parsePayload(payload));
+        await this.update(sender, payloadText(payload));
         return null;
       case 'zos.deployment.get':
         return this.get(sender, contractIdArg(parsePayload(payload)));
@@ -351,10 +354,13 @@ export class ReferenceNode {
     }
   }
 
-  /** `zos.deployment.deploy`: the synchronous checks, then store with every workload `init` and queue. */
-  async deploy(sender: number, json: unknown): Promise<void> {
+  /**
+   * `zos.deployment.deploy`: the synchronous checks, then store with every workload `init` and
+   * queue. `input` is the JSON text (read losslessly) or a deployment value.
+   */
+  async deploy(sender: number, input: unknown): Promise<void> {
     this.#assertRunning();
-    await checkIncoming(json, sender, this.#checks());
+    const json = await checkIncoming(input, sender, this.#checks());
     const d = json as Record<string, unknown>;
     if (d['version'] !== 0) throw new NodeError('node.invalid_version', ZosText.versionNotZero);
     const contractId = u64(d['contract_id']);
@@ -390,9 +396,9 @@ export class ReferenceNode {
   }
 
   /** `zos.deployment.update`: the synchronous checks and the upgrade plan, then store and queue. */
-  async update(sender: number, json: unknown): Promise<void> {
+  async update(sender: number, input: unknown): Promise<void> {
     this.#assertRunning();
-    await checkIncoming(json, sender, this.#checks());
+    const json = await checkIncoming(input, sender, this.#checks());
     const d = json as Record<string, unknown>;
     const contractId = u64(d['contract_id']);
     const rec = this.#store.get(sender, contractId);
@@ -1074,8 +1080,12 @@ function clampSub(a: bigint, b: bigint): bigint {
   return a > b ? a - b : 0n;
 }
 
+function payloadText(payload: Uint8Array | string): string {
+  return typeof payload === 'string' ? payload : new TextDecoder('utf-8', { fatal: false }).decode(payload);
+}
+
 function parsePayload(payload: Uint8Array | string): unknown {
-  const text = typeof payload === 'string' ? payload : new TextDecoder('utf-8', { fatal: false }).decode(payload);
+  const text = payloadText(payload);
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
@@ -1106,7 +1116,7 @@ function headOf(d: Record<string, unknown>): DeploymentHead {
   return {
     version: (d['version'] as number | undefined) ?? 0,
     twin_id: (d['twin_id'] as number | undefined) ?? 0,
-    contract_id: typeof d['contract_id'] === 'string' ? d['contract_id'] : Number(d['contract_id'] ?? 0),
+    contract_id: u64(d['contract_id']),
     metadata: (d['metadata'] as string | undefined) ?? '',
     description: (d['description'] as string | undefined) ?? '',
     expiration: d['expiration'] ?? 0,

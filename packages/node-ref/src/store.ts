@@ -17,7 +17,7 @@ export interface WorkloadRecord {
 export interface DeploymentHead {
   version: number;
   twin_id: number;
-  contract_id: number | string;
+  contract_id: bigint;
   metadata: string;
   description: string;
   expiration: unknown;

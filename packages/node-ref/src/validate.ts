@@ -3,12 +3,15 @@ import { NodeError, ZosText } from './zos-errors.ts';
 
 /** The checks of the synchronous part, injected so the pipeline can be tested on its own. */
 export interface IncomingChecks {
-  /** zos `Deployment.Valid()`; throws with the zos text in `upstream` (`parseDeployment`). */
-  valid(json: unknown): void;
+  /**
+   * zos `Deployment.Valid()` (`parseDeployment`): returns the deployment as the node reads it
+   * (normalised, 64-bit fields exact); throws with the zos text in `upstream`.
+   */
+  valid(input: unknown): unknown;
   /** KYC (zos: `isTwinVerified`); absent means every twin is verified. */
   verified?: (twinId: number) => Promise<boolean>;
   /** The zos multisig rule (§5); throws with the zos text in `upstream` (`verifyDeployment`). */
-  verifySignatures(json: unknown): Promise<void>;
+  verifySignatures(deployment: unknown): Promise<void>;
 }
 
 /** Any error as a {@link NodeError} whose message is the node's text. */
@@ -24,13 +27,16 @@ export function toNodeError(err: unknown, fallbackCode: 'node.invalid_deployment
 
 /**
  * The synchronous checks shared by deploy and update, in the node's order (deployment-hash.md
- * §6.2 steps 1–4): `Valid()`, twin of the deployment = bus sender, KYC, signatures. Throws a
- * {@link NodeError} carrying the node's text.
+ * §6.2 steps 1–4): `Valid()`, twin of the deployment = bus sender, KYC, signatures. Returns the
+ * deployment as `valid` read it; throws a {@link NodeError} carrying the node's text (a
+ * `DecodeError` stays one: the payload was not a deployment at all).
  */
-export async function checkIncoming(json: unknown, sender: number, checks: IncomingChecks): Promise<void> {
+export async function checkIncoming(input: unknown, sender: number, checks: IncomingChecks): Promise<unknown> {
+  let json: unknown;
   try {
-    checks.valid(json);
+    json = checks.valid(input);
   } catch (err) {
+    if (isSc4itError(err) && err.code.startsWith('decode.') && err.upstream === undefined) throw err;
     throw toNodeError(err, 'node.invalid_deployment');
   }
   const twin = (json as { twin_id: number }).twin_id;
@@ -43,6 +49,7 @@ export async function checkIncoming(json: unknown, sender: number, checks: Incom
   } catch (err) {
     throw toNodeError(err, 'node.invalid_deployment');
   }
+  return json;
 }
 
 export type NodeContract = Contract & { contractType: NodeContractData };

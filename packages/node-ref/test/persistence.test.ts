@@ -17,7 +17,7 @@ function record(twinId: number, contractId: bigint): DeploymentRecord {
   return {
     twinId,
     contractId,
-    head: { version: 0, twin_id: twinId, contract_id: Number(contractId), metadata: '', description: '', expiration: 0, signature_requirement: null },
+    head: { version: 0, twin_id: twinId, contract_id: contractId, metadata: '', description: '', expiration: 0, signature_requirement: null },
     workloads: [{ version: 0, name: 'd', type: 'zmount', metadata: '', description: '', data: { size: 1 }, result: { created: 1, state: 'init', message: '', data: null } }],
     history: [],
     job: { op: 'provision' },

@@ -7,11 +7,12 @@ import { checkContract, checkIncoming } from '../src/validate.ts';
 describe('checkIncoming (synchronous part)', () => {
   const calls: string[] = [];
   const checks = (fail?: 'valid' | 'sig') => ({
-    valid: () => {
+    valid: (input: unknown) => {
       calls.push('valid');
       if (fail === 'valid') {
         throw new DeploymentError('deployment.duplicate_name', 'duplicate', { upstream: "multiple workloads with the same name 'a'" });
       }
+      return input;
     },
     verifySignatures: async () => {
       calls.push('sig');
