@@ -233,6 +233,22 @@ describe('parseGoCIDR / formatGoCIDR (Go net.ParseCIDR, gridtypes.IPNet)', () =>
     expect(canonicalGoCIDR(text)).toBeNull();
   });
 
+  it('canonical* fast paths agree with parse + format', () => {
+    const octet = fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.constantFrom('00', '01', '010', '', '-1'));
+    const prefix = fc.oneof(fc.integer({ min: 0, max: 140 }).map(String), fc.constantFrom('00', '08', '032', '', 'x', '3 '));
+    const v4text = fc.tuple(octet, octet, octet, octet).map((o) => o.join('.'));
+    const text = fc.oneof(v4text, fc.ipV6(), fc.ipV4(), fc.ipV4Extended());
+    fc.assert(
+      fc.property(text, prefix, (t, p) => {
+        const c = parseGoCIDR(`${t}/${p}`);
+        expect(canonicalGoCIDR(`${t}/${p}`)).toBe(c === null ? null : formatGoCIDR(c));
+        const ip = parseGoIP(t);
+        expect(canonicalGoIP(t)).toBe(ip === null ? null : formatGoIP(ip));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('renders an empty IPNet as <nil>', () => {
     expect(formatGoCIDR(null)).toBe('<nil>');
     expect(formatGoCIDR(undefined)).toBe('<nil>');

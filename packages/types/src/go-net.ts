@@ -250,14 +250,49 @@ export function formatGoCIDR(cidr: GoCidr | null | undefined): string {
   return `${formatGoIP(ip)}/${prefix}`;
 }
 
+/** True when `s[start..end)` is a Go-valid IPv4 literal (then it is already canonical). */
+function isIPv4(s: string, start: number, end: number): boolean {
+  let val = 0;
+  let fields = 0;
+  let digits = 0;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= C_0 && c <= C_9) {
+      if (digits === 1 && val === 0) return false;
+      val = val * 10 + (c - C_0);
+      digits++;
+      if (val > 255) return false;
+    } else if (c === C_DOT) {
+      if (digits === 0 || ++fields > 3) return false;
+      val = 0;
+      digits = 0;
+    } else {
+      return false;
+    }
+  }
+  return fields === 3 && digits > 0;
+}
+
 /** `formatGoIP(parseGoIP(text))`, or `null` when Go rejects `text`. */
 export function canonicalGoIP(text: string): string | null {
+  // A valid IPv4 literal has no leading zeros, so it is its own canonical form.
+  if (typeof text === 'string' && isIPv4(text, 0, text.length)) return text;
   const ip = parseGoIP(text);
   return ip === null ? null : formatGoIP(ip);
 }
 
 /** `formatGoCIDR(parseGoCIDR(text))`, or `null` when Go rejects `text`. */
 export function canonicalGoCIDR(text: string): string | null {
+  if (typeof text === 'string') {
+    // Fast path: IPv4 with a prefix 0..32 written without leading zeros is already canonical.
+    const slash = text.indexOf('/');
+    const plen = text.length - slash - 1;
+    if (slash > 0 && (plen === 1 || plen === 2) && isIPv4(text, 0, slash)) {
+      const d0 = text.charCodeAt(slash + 1) - C_0;
+      const d1 = plen === 2 ? text.charCodeAt(slash + 2) - C_0 : 0;
+      if (d0 >= 0 && d0 <= 9 && d1 >= 0 && d1 <= 9 && (plen === 1 || (d0 !== 0 && d0 * 10 + d1 <= 32))) return text;
+    }
+  }
   const c = parseGoCIDR(text);
   return c === null ? null : formatGoCIDR(c);
 }
