@@ -120,15 +120,19 @@ function writeWorkload(out: Sink, v: unknown, path: string): void {
   const t = str(type, path, 'type');
   const writer = Object.hasOwn(DATA_WRITERS, t) ? DATA_WRITERS[t] : undefined;
   if (writer === undefined) {
-    throw new DeploymentError('deployment.unknown_workload_type', `unknown workload type '${t}'`, {
+    throw new DeploymentError('deployment.unknown_type', `unknown workload type '${t}'`, {
       field: `${path}.type`,
       upstream: `invalid reservation type '${t}'`,
     });
   }
   // `data` is a json.RawMessage decoded into the type's struct: absent or null fails in Go.
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw typeError(`${path}.data`, `the ${t} data object`, data);
+  if (data === undefined || data === null) {
+    throw new DeploymentError('deployment.missing_data', `workload has no data`, {
+      field: `${path}.data`,
+      ...(data === undefined ? { upstream: 'unexpected end of JSON input' } : {}),
+    });
   }
+  if (typeof data !== 'object' || Array.isArray(data)) throw typeError(`${path}.data`, `the ${t} data object`, data);
   if (result !== null && result !== undefined) checkResult(result, `${path}.result`);
   out.str(uintSmall(version, U32, path, 'version'));
   out.str(str(name, path, 'name'));

@@ -12,7 +12,7 @@
  *   string) because `JSON.parse` cannot carry integers above 2^53 exactly; a JS number above
  *   2^53 is refused rather than hashed with lost precision.
  */
-import { DecodeError, canonicalGoCIDR, canonicalGoIP } from '@sc4it/types';
+import { DecodeError, DeploymentError, canonicalGoCIDR, canonicalGoIP } from '@sc4it/types';
 import { rfc3339ToUnix } from './rfc3339.ts';
 
 /** A Go struct: its JSON field names in declaration order, with exact and folded lookups. */
@@ -61,8 +61,8 @@ export function fieldPath(base: string, name: string, index = -1): string {
   return index < 0 ? p : `${p}[${index}]`;
 }
 
-export function typeError(path: string, expected: string, v: unknown): DecodeError {
-  return new DecodeError('decode.type', `expected ${expected}, got ${describe(v)}`, { field: path });
+export function typeError(path: string, expected: string, v: unknown): DeploymentError {
+  return new DeploymentError('deployment.wrong_type', `expected ${expected}, got ${describe(v)}`, { field: path });
 }
 
 /**
@@ -126,8 +126,8 @@ const U64_MAX = 0xffff_ffff_ffff_ffffn;
 const I64_MIN = -0x8000_0000_0000_0000n;
 const I64_MAX = 0x7fff_ffff_ffff_ffffn;
 
-function rangeError(path: string, what: string): DecodeError {
-  return new DecodeError('decode.integer_range', `expected ${what}`, { field: path });
+function rangeError(path: string, what: string): DeploymentError {
+  return new DeploymentError('deployment.out_of_range', `expected ${what}`, { field: path });
 }
 
 /** Go `uint8`/`uint16`/`uint32` (`max` = 2^n - 1), rendered with `%d`. */
@@ -218,7 +218,7 @@ export function hexBytes(v: unknown, base: string, name: string, index = -1): st
       else ok = false;
     }
     if (ok) return upper ? v.toLowerCase() : v;
-    throw new DecodeError('decode.hex', 'invalid hex string', { field: fieldPath(base, name, index), upstream: goHexError(v) });
+    throw new DeploymentError('deployment.invalid_hex', 'invalid hex string', { field: fieldPath(base, name, index), upstream: goHexError(v) });
   }
   if (v === null || v === undefined) return '';
   throw typeError(fieldPath(base, name, index), 'a hex string', v);
@@ -240,7 +240,7 @@ export function ip(v: unknown, base: string, name: string, index = -1): string {
     if (v === '') return '<nil>';
     const out = canonicalGoIP(v);
     if (out !== null) return out;
-    throw new DecodeError('decode.ip', 'invalid IP address', { field: fieldPath(base, name, index), upstream: `invalid IP address: ${v}` });
+    throw new DeploymentError('deployment.invalid_ip', 'invalid IP address', { field: fieldPath(base, name, index), upstream: `invalid IP address: ${v}` });
   }
   if (v === null || v === undefined) return '<nil>';
   throw typeError(fieldPath(base, name, index), 'an IP address string', v);
@@ -255,7 +255,7 @@ export function cidr(v: unknown, base: string, name: string, index = -1): string
     if (v === '') return '<nil>';
     const out = canonicalGoCIDR(v);
     if (out !== null) return out;
-    throw new DecodeError('decode.cidr', 'invalid CIDR address', { field: fieldPath(base, name, index), upstream: `invalid CIDR address: ${v}` });
+    throw new DeploymentError('deployment.invalid_cidr', 'invalid CIDR address', { field: fieldPath(base, name, index), upstream: `invalid CIDR address: ${v}` });
   }
   if (v === null || v === undefined) return '<nil>';
   throw typeError(fieldPath(base, name, index), 'a CIDR string', v);
@@ -273,7 +273,7 @@ export function timestamp(v: unknown, base: string, name: string, index = -1): s
   if (n !== null) return n;
   const t = rfc3339ToUnix(v as string);
   if (t !== null) return t;
-  throw new DecodeError('decode.timestamp', 'expected unix seconds or an RFC 3339 date', {
+  throw new DeploymentError('deployment.invalid_timestamp', 'expected unix seconds or an RFC 3339 date', {
     field: fieldPath(base, name, index),
     upstream: 'unknown timestamp format, expecting a timestamp or an ISO-8601 date',
   });

@@ -171,40 +171,41 @@ describe('Go encoding/json key matching', () => {
 
 describe('bad input: typed errors naming the field', () => {
   it.each<[string, () => unknown, string, string]>([
-    ['not an object', () => deploymentChallenge(null as never), 'decode.type', ''],
-    ['array', () => deploymentChallenge([] as never), 'decode.type', ''],
-    ['string version', () => deploymentChallenge({ version: '1' }), 'decode.type', 'version'],
-    ['negative twin', () => deploymentChallenge({ twin_id: -1 }), 'decode.integer_range', 'twin_id'],
-    ['twin above u32', () => deploymentChallenge({ twin_id: 2 ** 32 }), 'decode.integer_range', 'twin_id'],
-    ['fractional version', () => deploymentChallenge({ version: 1.5 }), 'decode.integer_range', 'version'],
-    ['-0', () => deploymentChallenge({ version: -0 }), 'decode.integer_range', 'version'],
+    ['not an object', () => deploymentChallenge(null as never), 'deployment.wrong_type', ''],
+    ['array', () => deploymentChallenge([] as never), 'deployment.wrong_type', ''],
+    ['string version', () => deploymentChallenge({ version: '1' }), 'deployment.wrong_type', 'version'],
+    ['negative twin', () => deploymentChallenge({ twin_id: -1 }), 'deployment.out_of_range', 'twin_id'],
+    ['twin above u32', () => deploymentChallenge({ twin_id: 2 ** 32 }), 'deployment.out_of_range', 'twin_id'],
+    ['fractional version', () => deploymentChallenge({ version: 1.5 }), 'deployment.out_of_range', 'version'],
+    ['-0', () => deploymentChallenge({ version: -0 }), 'deployment.out_of_range', 'version'],
     ['unsafe number', () => challengeOf([wl('zmount', { size: 2 ** 60 })]), 'decode.unsafe_integer', 'workloads[0].data.size'],
-    ['u64 overflow string', () => challengeOf([wl('zmount', { size: '18446744073709551616' })]), 'decode.integer_range', 'workloads[0].data.size'],
-    ['u64 overflow bigint', () => challengeOf([wl('zmount', { size: 2n ** 64n })]), 'decode.integer_range', 'workloads[0].data.size'],
-    ['size as hex string', () => challengeOf([wl('zmount', { size: '0x10' })]), 'decode.integer_range', 'workloads[0].data.size'],
-    ['cpu above u8', () => challengeOf([wl('zmachine', { compute_capacity: { cpu: 256 } })]), 'decode.integer_range', 'workloads[0].data.compute_capacity.cpu'],
-    ['port above u16', () => challengeOf([wl('network', { wireguard_listen_port: 65536 })]), 'decode.integer_range', 'workloads[0].data.wireguard_listen_port'],
-    ['bool as string', () => challengeOf([wl('ip', { v4: 'true' })]), 'decode.type', 'workloads[0].data.v4'],
-    ['bad IP', () => challengeOf([wl('zmachine-light', { network: { interfaces: [{ ip: '010.20.2.2' }] } })]), 'decode.ip', 'workloads[0].data.network.interfaces[0].ip'],
-    ['IP with zone', () => challengeOf([wl('zmachine-light', { network: { interfaces: [{ ip: 'fe80::1%eth0' }] } })]), 'decode.ip', 'workloads[0].data.network.interfaces[0].ip'],
-    ['bad CIDR', () => challengeOf([wl('network', { peers: [{ allowed_ips: ['10.0.0.0/33'] }] })]), 'decode.cidr', 'workloads[0].data.peers[0].allowed_ips[0]'],
-    ['CIDR without prefix', () => challengeOf([wl('network', { subnet: '10.0.0.1' })]), 'decode.cidr', 'workloads[0].data.subnet'],
-    ['odd hex', () => challengeOf([wl('network', { mycelium: { hex_key: 'abc' } })]), 'decode.hex', 'workloads[0].data.mycelium.hex_key'],
-    ['bad hex', () => challengeOf([wl('qsfs', { config: { meta: { config: { encryption: { key: 'zz' } } } } })]), 'decode.hex', 'workloads[0].data.config.meta.config.encryption.key'],
-    ['env value not a string', () => challengeOf([wl('zmachine', { env: { A: 1 } })]), 'decode.type', 'workloads[0].data.env.A'],
-    ['gpu not an array', () => challengeOf([wl('zmachine', { gpu: 'g' })]), 'decode.type', 'workloads[0].data.gpu'],
-    ['missing data', () => challengeOf([{ name: 'w', type: 'zmount' }]), 'decode.type', 'workloads[0].data'],
-    ['null data', () => challengeOf([wl('ipv4', null)]), 'decode.type', 'workloads[0].data'],
-    ['workloads not an array', () => deploymentChallenge({ workloads: {} }), 'decode.type', 'workloads'],
-    ['bad timestamp', () => deploymentChallenge({ expiration: 'tomorrow' }), 'decode.timestamp', 'expiration'],
-    ['timestamp day 30 Feb', () => deploymentChallenge({ expiration: '2023-02-29T00:00:00Z' }), 'decode.timestamp', 'expiration'],
-    ['bad contract_id', () => deploymentChallenge({ contract_id: true }), 'decode.type', 'contract_id'],
-    ['bad signature entry', () => deploymentChallenge({ signature_requirement: { signatures: [{ signature: 5 }] } }), 'decode.type', 'signature_requirement.signatures[0].signature'],
-    ['bad result', () => challengeOf([{ ...wl('zmount', {}), result: { state: 1 } }]), 'decode.type', 'workloads[0].result.state'],
-    ['weight as bool', () => deploymentChallenge({ signature_requirement: { requests: [{ weight: true }] } }), 'decode.type', 'signature_requirement.requests[0].weight'],
+    ['u64 overflow string', () => challengeOf([wl('zmount', { size: '18446744073709551616' })]), 'deployment.out_of_range', 'workloads[0].data.size'],
+    ['u64 overflow bigint', () => challengeOf([wl('zmount', { size: 2n ** 64n })]), 'deployment.out_of_range', 'workloads[0].data.size'],
+    ['size as hex string', () => challengeOf([wl('zmount', { size: '0x10' })]), 'deployment.out_of_range', 'workloads[0].data.size'],
+    ['cpu above u8', () => challengeOf([wl('zmachine', { compute_capacity: { cpu: 256 } })]), 'deployment.out_of_range', 'workloads[0].data.compute_capacity.cpu'],
+    ['port above u16', () => challengeOf([wl('network', { wireguard_listen_port: 65536 })]), 'deployment.out_of_range', 'workloads[0].data.wireguard_listen_port'],
+    ['bool as string', () => challengeOf([wl('ip', { v4: 'true' })]), 'deployment.wrong_type', 'workloads[0].data.v4'],
+    ['bad IP', () => challengeOf([wl('zmachine-light', { network: { interfaces: [{ ip: '010.20.2.2' }] } })]), 'deployment.invalid_ip', 'workloads[0].data.network.interfaces[0].ip'],
+    ['IP with zone', () => challengeOf([wl('zmachine-light', { network: { interfaces: [{ ip: 'fe80::1%eth0' }] } })]), 'deployment.invalid_ip', 'workloads[0].data.network.interfaces[0].ip'],
+    ['bad CIDR', () => challengeOf([wl('network', { peers: [{ allowed_ips: ['10.0.0.0/33'] }] })]), 'deployment.invalid_cidr', 'workloads[0].data.peers[0].allowed_ips[0]'],
+    ['CIDR without prefix', () => challengeOf([wl('network', { subnet: '10.0.0.1' })]), 'deployment.invalid_cidr', 'workloads[0].data.subnet'],
+    ['odd hex', () => challengeOf([wl('network', { mycelium: { hex_key: 'abc' } })]), 'deployment.invalid_hex', 'workloads[0].data.mycelium.hex_key'],
+    ['bad hex', () => challengeOf([wl('qsfs', { config: { meta: { config: { encryption: { key: 'zz' } } } } })]), 'deployment.invalid_hex', 'workloads[0].data.config.meta.config.encryption.key'],
+    ['env value not a string', () => challengeOf([wl('zmachine', { env: { A: 1 } })]), 'deployment.wrong_type', 'workloads[0].data.env.A'],
+    ['gpu not an array', () => challengeOf([wl('zmachine', { gpu: 'g' })]), 'deployment.wrong_type', 'workloads[0].data.gpu'],
+    ['missing data', () => challengeOf([{ name: 'w', type: 'zmount' }]), 'deployment.missing_data', 'workloads[0].data'],
+    ['null data', () => challengeOf([wl('ipv4', null)]), 'deployment.missing_data', 'workloads[0].data'],
+    ['array data', () => challengeOf([wl('ipv4', [])]), 'deployment.wrong_type', 'workloads[0].data'],
+    ['workloads not an array', () => deploymentChallenge({ workloads: {} }), 'deployment.wrong_type', 'workloads'],
+    ['bad timestamp', () => deploymentChallenge({ expiration: 'tomorrow' }), 'deployment.invalid_timestamp', 'expiration'],
+    ['timestamp day 30 Feb', () => deploymentChallenge({ expiration: '2023-02-29T00:00:00Z' }), 'deployment.invalid_timestamp', 'expiration'],
+    ['bad contract_id', () => deploymentChallenge({ contract_id: true }), 'deployment.wrong_type', 'contract_id'],
+    ['bad signature entry', () => deploymentChallenge({ signature_requirement: { signatures: [{ signature: 5 }] } }), 'deployment.wrong_type', 'signature_requirement.signatures[0].signature'],
+    ['bad result', () => challengeOf([{ ...wl('zmount', {}), result: { state: 1 } }]), 'deployment.wrong_type', 'workloads[0].result.state'],
+    ['weight as bool', () => deploymentChallenge({ signature_requirement: { requests: [{ weight: true }] } }), 'deployment.wrong_type', 'signature_requirement.requests[0].weight'],
   ])('%s', (_, f, code, field) => {
     const err = errorOf(f);
-    expect(err).toBeInstanceOf(DecodeError);
+    expect(err).toBeInstanceOf(code.startsWith('decode.') ? DecodeError : DeploymentError);
     expect(err.code).toBe(code);
     expect(err.field).toBe(field === '' ? '' : field);
   });
@@ -213,20 +214,20 @@ describe('bad input: typed errors naming the field', () => {
     for (const t of ['vm', 'ZMOUNT', '', 'constructor', '__proto__']) {
       const err = errorOf(() => challengeOf([wl(t, {})]));
       expect(err).toBeInstanceOf(DeploymentError);
-      expect(err.code).toBe('deployment.unknown_workload_type');
+      expect(err.code).toBe('deployment.unknown_type');
       expect(err.field).toBe('workloads[0].type');
       expect(err.upstream).toBe(`invalid reservation type '${t}'`);
     }
   });
 
   it('a workload without type is an unknown type', () => {
-    expect(errorOf(() => challengeOf([{ name: 'w', data: {} }])).code).toBe('deployment.unknown_workload_type');
+    expect(errorOf(() => challengeOf([{ name: 'w', data: {} }])).code).toBe('deployment.unknown_type');
   });
 
   it('never leaks a partial hash: the same input keeps failing, and good input still hashes', () => {
     const bad = dep([wl('zmount', { size: -1 })]);
-    expect(() => deploymentHash(bad)).toThrow(DecodeError);
-    expect(() => deploymentHash(bad)).toThrow(DecodeError);
+    expect(() => deploymentHash(bad)).toThrow(DeploymentError);
+    expect(() => deploymentHash(bad)).toThrow(DeploymentError);
     expect(deploymentChallenge(dep([wl('zmount', { size: 1 })]))).toBe(`${HEAD}0wzmount1${TAIL}`);
   });
 });
