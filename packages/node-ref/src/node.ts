@@ -58,7 +58,7 @@ export interface NodeOptions {
   gatewayDomain?: string;
   /** The node's public IPv6 /64 as 4 groups (default `2a10:b600:0:<nodeId hex>`). */
   ipv6Prefix?: string;
-  /** Largest accepted bus payload in bytes (default 1 MiB). */
+  /** Largest accepted bus payload in bytes (default 256 KiB). */
   maxPayloadBytes?: number;
   /** Cancel contracts the node cannot serve (default true). */
   cancelFailed?: boolean;
@@ -214,7 +214,7 @@ export class ReferenceNode {
       trafficBytesPerSecond: o.trafficBytesPerSecond ?? 2000,
       gatewayDomain: o.gatewayDomain ?? `gw${init.nodeId}.sc4it.test`,
       ipv6Prefix: o.ipv6Prefix ?? `2a10:b600:0:${init.nodeId.toString(16)}`,
-      maxPayloadBytes: o.maxPayloadBytes ?? 1024 * 1024,
+      maxPayloadBytes: o.maxPayloadBytes ?? 256 * 1024,
       cancelFailed: o.cancelFailed ?? true,
       outboxRetryMs: o.outboxRetryMs ?? 500,
       verified: o.verified,
