@@ -1,5 +1,6 @@
 import { Sc4itError, type ErrorCode, type Twin } from '@sc4it/types';
 import { type Identity, busDecrypt, busEncrypt, signTyped, verifyTyped } from '@sc4it/crypto';
+import type { BusCipherCache } from './bus-cipher-cache.ts';
 import { envelopeChallenge } from './challenge.ts';
 import { type RmbEnvelope, isExpired, nowSeconds } from './envelope.ts';
 import type { TwinResolver } from './twin-resolver.ts';
@@ -32,16 +33,19 @@ export function verifyEnvelopeSignature(env: RmbEnvelope, account: Uint8Array): 
 /**
  * Puts `plaintext` into the envelope: encrypted to `recipientPk` (rmb.md §4, field 14) when the
  * recipient has a key, plain (field 13) otherwise, or refused when `requireEncryption` is set.
+ * With a `cache`, the ECDH key is derived once per recipient.
  */
-export function sealPayload(
+export async function sealPayload(
   env: RmbEnvelope,
   plaintext: Uint8Array,
   identity: Identity,
   recipientPk: Uint8Array | null,
   requireEncryption = false,
-): void {
+  cache?: BusCipherCache,
+): Promise<void> {
   if (recipientPk !== null && recipientPk.length > 0) {
-    env.payload = { kind: 'cipher', data: busEncrypt(identity.secp256k1.privateKey, recipientPk, plaintext) };
+    const data = cache === undefined ? busEncrypt(identity.secp256k1.privateKey, recipientPk, plaintext) : await cache.encrypt(recipientPk, plaintext);
+    env.payload = { kind: 'cipher', data };
   } else if (requireEncryption) {
     throw new EnvelopeError('envelope.plaintext_refused', 105, 'destination twin has no public key');
   } else {
@@ -63,6 +67,8 @@ export interface OpenEnvelopeOptions {
   identity: Identity;
   /** Unix seconds; defaults to now. */
   now?: number;
+  /** Derives each sender's ECDH key once. */
+  cache?: BusCipherCache;
 }
 
 /**
@@ -90,7 +96,11 @@ export async function openEnvelope(env: RmbEnvelope, options: OpenEnvelopeOption
   if (env.payload?.kind !== 'cipher') return { payload: data, sender, encrypted: false };
   if (sender.pk === null) throw new EnvelopeError('envelope.sender_no_pk', 105, 'sender twin has no public key');
   try {
-    return { payload: busDecrypt(options.identity.secp256k1.privateKey, sender.pk, data), sender, encrypted: true };
+    const payload =
+      options.cache === undefined
+        ? busDecrypt(options.identity.secp256k1.privateKey, sender.pk, data)
+        : await options.cache.decrypt(sender.pk, data);
+    return { payload, sender, encrypted: true };
   } catch (cause) {
     throw new EnvelopeError('envelope.decrypt_failed', 106, 'cannot decrypt the payload', cause);
   }

@@ -14,6 +14,7 @@ import {
 import { EnvelopeError, openEnvelope, sealPayload, signEnvelope } from '../envelope-crypto.ts';
 import { createRelayToken } from '../jwt.ts';
 import type { TwinResolver } from '../twin-resolver.ts';
+import { BusCipherCache } from '../bus-cipher-cache.ts';
 import { DedupWindow } from './dedup.ts';
 import { type RmbSocket, type SocketFactory, webSocketFactory } from './socket.ts';
 
@@ -154,6 +155,7 @@ export class RmbPeer {
   readonly #handlers = new Map<string, RmbHandler>();
   readonly #pending = new Map<string, Pending>();
   readonly #dedup: DedupWindow;
+  readonly #cipher: BusCipherCache;
   readonly #self: RmbAddress;
   readonly #relayDomains: string[];
   readonly #openWaiters: (() => void)[] = [];
@@ -170,6 +172,7 @@ export class RmbPeer {
     this.#links = urls.map((url) => ({ url, socket: undefined, open: false, connecting: false, attempts: 0, lastSeen: 0, timer: undefined }));
     this.#factory = init.socketFactory ?? webSocketFactory();
     this.#dedup = new DedupWindow(init.dedupWindowSec ?? 300);
+    this.#cipher = new BusCipherCache(init.identity);
     this.#self = address(init.twinId, init.session);
     this.#relayDomains = init.relayDomains ?? urls.map(hostOf);
   }
@@ -253,7 +256,7 @@ export class RmbPeer {
     if (options.tags !== undefined) env.tags = options.tags;
     const data = typeof payload === 'string' ? utf8ToBytes(payload) : payload;
     const ownPk = await this.#ownPublishedPk();
-    sealPayload(env, data, this.#init.identity, ownPk === null ? null : dest.pk, this.#init.requireEncryption ?? false);
+    await sealPayload(env, data, this.#init.identity, ownPk === null ? null : dest.pk, this.#init.requireEncryption ?? false, this.#cipher);
     signEnvelope(env, this.#init.identity);
     const bytes = encodeRmbEnvelope(env);
     const timeoutMs = options.timeout ?? ttl * 1000;
@@ -437,7 +440,7 @@ export class RmbPeer {
     if (sourceTwin !== p.twin) return;
     let opened;
     try {
-      opened = await openEnvelope(env, { resolver: this.#init.resolver, identity: this.#init.identity });
+      opened = await openEnvelope(env, { resolver: this.#init.resolver, identity: this.#init.identity, cache: this.#cipher });
     } catch (err) {
       // A forged or broken reply must not cancel the request: keep waiting for a good one.
       this.#init.onError?.(err);
@@ -464,10 +467,10 @@ export class RmbPeer {
     if (source === undefined || source.twin === 0) return;
     let opened;
     try {
-      opened = await openEnvelope(env, { resolver: this.#init.resolver, identity: this.#init.identity });
+      opened = await openEnvelope(env, { resolver: this.#init.resolver, identity: this.#init.identity, cache: this.#cipher });
     } catch (err) {
       if (err instanceof EnvelopeError && err.rmbCode !== 102) {
-        this.#sendReply(env, undefined, { code: err.rmbCode, message: err.shortMessage }, null);
+        void this.#sendReply(env, undefined, { code: err.rmbCode, message: err.shortMessage }, null).catch(() => {});
       }
       this.#init.onError?.(err);
       return;
@@ -485,7 +488,7 @@ export class RmbPeer {
     const handler = this.#handlers.get(command);
     let reply: Uint8Array;
     if (handler === undefined) {
-      reply = this.#sendReply(env, undefined, { code: 404, message: `unknown command '${command}'` }, replyPk);
+      reply = await this.#sendReply(env, undefined, { code: 404, message: `unknown command '${command}'` }, replyPk);
     } else {
       const payload = opened.payload;
       try {
@@ -500,23 +503,23 @@ export class RmbPeer {
           json: <T>() => parseJson<T>(payload),
         });
         const data = result instanceof Uint8Array ? result : utf8ToBytes(JSON.stringify(result === undefined ? null : result));
-        reply = this.#sendReply(env, data, undefined, replyPk);
+        reply = await this.#sendReply(env, data, undefined, replyPk);
       } catch (err) {
         const code = typeof (err as { rmbCode?: unknown })?.rmbCode === 'number' ? (err as { rmbCode: number }).rmbCode : 255;
         const message = err instanceof Error ? err.message : String(err);
-        reply = this.#sendReply(env, undefined, { code, message }, replyPk);
+        reply = await this.#sendReply(env, undefined, { code, message }, replyPk);
       }
     }
     this.#dedup.settle(key, reply);
   }
 
   /** Builds, signs and sends a response or error reply to `req`'s source; returns its bytes. */
-  #sendReply(
+  async #sendReply(
     req: RmbEnvelope,
     data: Uint8Array | undefined,
     error: { code: number; message: string } | undefined,
     senderPk: Uint8Array | null,
-  ): Uint8Array {
+  ): Promise<Uint8Array> {
     const now = nowSeconds();
     const env: RmbEnvelope = {
       uid: req.uid,
@@ -529,7 +532,7 @@ export class RmbPeer {
       relays: this.#relayDomains,
     };
     if (req.source !== undefined) env.destination = req.source;
-    if (data !== undefined) sealPayload(env, data, this.#init.identity, senderPk, false);
+    if (data !== undefined) await sealPayload(env, data, this.#init.identity, senderPk, false, this.#cipher);
     signEnvelope(env, this.#init.identity);
     const bytes = encodeRmbEnvelope(env);
     this.#transmit(bytes);
