@@ -568,8 +568,8 @@ export class ReferenceNode {
       rec.ownerVerified = rec.ownerVerified || check.ownerVerified;
       rec.job = null;
       await this.#store.save(rec);
-      this.#emit(rec);
       if (check.ownerVerified) await this.#maybeCancel(rec);
+      this.#emit(rec);
       return;
     }
     rec.ownerVerified = true;
@@ -590,8 +590,8 @@ export class ReferenceNode {
     }
     rec.job = null;
     await this.#store.save(rec);
-    this.#emit(rec);
     await this.#afterJob(rec, check.contract, job.op);
+    this.#emit(rec);
   }
 
   async #applyUpdate(rec: DeploymentRecord, target: Record<string, unknown>, env: (wl: WorkloadRecord) => ProvisionEnv): Promise<void> {
@@ -982,6 +982,7 @@ export class ReferenceNode {
 
   /** Delivers everything queued; resolves when the outbox is empty or the chain is unreachable. */
   async flushOutbox(): Promise<void> {
+    await this.idle();
     for (let i = 0; i < 100 && this.#outbox.size > 0 && !this.#stopped; i++) {
       this.#kickOutbox();
       await this.#flushing;

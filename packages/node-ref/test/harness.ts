@@ -91,6 +91,7 @@ export async function startGrid(
   const nodes: RunningNode[] = [];
   const startNode = async (i: number, options: NodeOptions = {}): Promise<RunningNode> => {
     const n = dev.nodes[i]!;
+    await nodes[i]?.stop();
     const running = await createNode({
       chain: client,
       identity: n.account.identity,
