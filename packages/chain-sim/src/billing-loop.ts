@@ -173,7 +173,6 @@ export function billContract(rt: Runtime, contractId: bigint): void {
   if (result.outcome === 'skipped') return;
 
   rt.putAccount({ ...acct, free: result.account.free, frozen: result.account.frozen, reserved: result.account.reserved });
-  if (result.payout) creditPayout(rt, result.payout, rec, policy.foundationAccount, policy.certifiedSalesAccount);
 
   const breakdown: Record<string, bigint> = {
     ...(cost.breakdown as unknown as Record<string, bigint>),
@@ -193,6 +192,8 @@ export function billContract(rt: Runtime, contractId: bigint): void {
       rt.emit(ev.name, ev.data);
     }
   }
+  // Receivers are credited after the bill's own events (a first payment also emits `Endowed`).
+  if (result.payout) creditPayout(rt, result.payout, rec, policy.foundationAccount, policy.certifiedSalesAccount);
 
   rec = s.contracts.get(contractId)!;
   const next: ContractRec = {
