@@ -181,6 +181,7 @@ export class ReferenceNode {
   readonly #queue: string[] = [];
   readonly #queued = new Set<string>();
   readonly #idleWaiters: (() => void)[] = [];
+  readonly #jobRetry = new Map<string, { delay: number; timer: ReturnType<typeof setTimeout> }>();
   // chain calls
   #txChain: Promise<unknown> = Promise.resolve();
   #flushing: Promise<void> | null = null;
@@ -277,6 +278,7 @@ export class ReferenceNode {
     if (this.#stopped) return;
     this.#stopped = true;
     for (const t of this.#timers) clearInterval(t);
+    for (const r of this.#jobRetry.values()) clearTimeout(r.timer);
     if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
     if (this.#unsubscribe !== null) {
       try {
@@ -548,6 +550,19 @@ export class ReferenceNode {
     }
   }
 
+  #retryJobLater(key: string): void {
+    if (this.#stopped) return;
+    const prev = this.#jobRetry.get(key);
+    const delay = Math.min(30_000, prev === undefined ? this.#opts.outboxRetryMs : prev.delay * 2);
+    if (prev !== undefined) clearTimeout(prev.timer);
+    const timer = setTimeout(() => {
+      const rec = this.#store.get(Number(key.split('-')[0]), BigInt(key.split('-')[1] ?? '0'));
+      if (rec !== undefined) this.#enqueue(rec);
+    }, delay);
+    timer.unref?.();
+    this.#jobRetry.set(key, { delay, timer });
+  }
+
   /** Resolves when no job is queued or running. */
   async idle(): Promise<void> {
     while (this.#running.size > 0 || this.#queue.length > 0) await new Promise<void>((r) => this.#idleWaiters.push(r));
@@ -560,6 +575,13 @@ export class ReferenceNode {
     const job = rec.job;
     const hash = job.op === 'update' ? job.hash : rec.hash;
     const check = await checkContract(this.#chain, { contractId: rec.contractId, twinId: rec.twinId, hash, nodeId: this.nodeId });
+    if (!check.ok && check.transient === true) {
+      // sc4it: zos fails the deployment when the chain is unreachable; the job waits instead
+      this.#log('warn', `chain unreachable while validating; will retry: ${check.message}`, rec.contractId);
+      this.#retryJobLater(key);
+      return;
+    }
+    this.#jobRetry.delete(key);
     if (!check.ok) {
       // engine.go: a validation failure is written to every workload of the deployment
       const created = nowSeconds();

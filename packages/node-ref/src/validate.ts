@@ -64,6 +64,8 @@ export type ContractCheck =
        * deployment is the owner's own, so the node may cancel the contract it cannot serve.
        */
       ownerVerified: boolean;
+      /** The chain could not be asked (connection trouble): worth trying again later. */
+      transient?: boolean;
     };
 
 export const LIVE_STATES: ReadonlySet<string> = new Set(['Created', 'Deployed', 'GracePeriod']);
@@ -81,7 +83,8 @@ export async function checkContract(
     contract = await chain.getContract(input.contractId);
   } catch (err) {
     const text = isSc4itError(err) ? (err.upstream ?? err.shortMessage) : err instanceof Error ? err.message : String(err);
-    return { ok: false, message: ZosText.failedToGetContract(text), ownerVerified: false };
+    const refused = isSc4itError(err) && err.code.startsWith('chain.');
+    return { ok: false, message: ZosText.failedToGetContract(text), ownerVerified: false, transient: !refused };
   }
   if (contract === null) return { ok: false, message: ZosText.failedToGetContract(ZosText.objectNotFound), ownerVerified: false };
   if (!LIVE_STATES.has(contract.state.kind)) {
