@@ -27,6 +27,8 @@ export interface RelayCliDeps {
   connectChain?: ConnectChain;
   out?: (line: string) => void;
   err?: (line: string) => void;
+  /** Install SIGTERM / SIGINT (stop) and SIGHUP (reload twins.json) handlers (default true). */
+  signals?: boolean;
 }
 
 /**
@@ -141,6 +143,7 @@ export async function runRelayCli(argv: string[], deps: RelayCliDeps = {}): Prom
   out(
     `sc4it-relay listening on ${relay.url} (domains: ${relay.domains.join(', ')}; queue: ${values.redis === undefined ? 'memory' : 'redis'})`,
   );
+  if (deps.signals === false) return relay;
   if (reload !== undefined) {
     process.on('SIGHUP', () => {
       try {

@@ -14,8 +14,10 @@ import {
   nowSeconds,
   signEnvelope,
   staticTwinResolver,
+  runRelayCli,
   toTwinsFileEntry,
 } from '../src/index.ts';
+import type { ChainClient } from '@sc4it/types';
 import { type RedisServer, freePort, makeTwin, rawAs, startRedis, until } from './helpers.ts';
 
 /** The real binary (`bin/sc4it-relay.js` → `dist/`; the package's test task builds first). */
@@ -157,6 +159,37 @@ describe('sc4it-relay CLI', () => {
       expect([...runs.values()]).toEqual([1, 1, 1, 1, 1]);
     } finally {
       await pb.close();
+    }
+  });
+
+  it('--chain resolves twins through a ChainClient (connectChain injected, as the lead wires chain-sim)', async () => {
+    const lines: string[] = [];
+    let askedUrl = '';
+    const chain = {
+      getTwin: async (id: number) => [a.twin, b.twin].find((t) => t.id === id) ?? null,
+      subscribeEvents: async () => () => {},
+    } as unknown as ChainClient;
+    const relay = await runRelayCli(['--domain', 'relay1.test', '--chain', 'ws://chain.invalid:9944'], {
+      connectChain: async (url) => {
+        askedUrl = url;
+        return chain;
+      },
+      out: (l) => lines.push(l),
+      signals: false,
+    });
+    const resolver = staticTwinResolver([a.twin, b.twin]);
+    const pa = new RmbPeer({ identity: a.identity, twinId: 1, relays: relay.url, resolver });
+    const pb = new RmbPeer({ identity: b.identity, twinId: 2, relays: relay.url, resolver });
+    pb.handle('hi', () => 'there');
+    try {
+      await Promise.all([pa.connect(), pb.connect()]);
+      expect(await pa.call(2, 'hi', null)).toBe('there');
+      expect(askedUrl).toBe('ws://chain.invalid:9944');
+      expect(lines[0]).toContain(`listening on ${relay.url}`);
+    } finally {
+      await pa.close();
+      await pb.close();
+      await relay.close();
     }
   });
 });
