@@ -81,7 +81,7 @@ export function formatTft(planck: bigint, decimals = 4): string {
 
 /** TFT (a decimal number or text such as `12.5`) in planck. */
 export function tftToPlanck(tft: number | string): bigint {
-  const m = /^\s*(\d{1,12})(?:\.(\d{1,7}))?\s*$/.exec(String(tft));
+  const m = /^\s*(\d{1,15})(?:\.(\d{1,7}))?\s*$/.exec(String(tft));
   if (m === null) throw new DecodeError('decode.amount', `not a TFT amount: '${String(tft).slice(0, 32)}'`);
   return BigInt(m[1]!) * PLANCK_PER_TFT + BigInt((m[2] ?? '').padEnd(7, '0'));
 }
