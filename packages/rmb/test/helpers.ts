@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import type { KeyType, Twin } from '@sc4it/types';
 import { type Identity, identityFromSeed } from '@sc4it/crypto';
+import { type RmbEnvelope, createRelayToken, decodeRmbEnvelope } from '../src/index.ts';
 
 export interface TestTwin {
   identity: Identity;
@@ -93,9 +95,6 @@ export async function startRedis(): Promise<RedisServer> {
 
 // ---- raw WebSocket client (speaks the wire directly, for bad-input tests) ----------------------
 
-import WebSocket from 'ws';
-import { createRelayToken, decodeRmbEnvelope, type RmbEnvelope } from '../src/index.ts';
-
 export interface RawClient {
   ws: WebSocket;
   received: RmbEnvelope[];
@@ -112,9 +111,9 @@ export interface HandshakeRefusal {
 }
 
 /** Opens a raw connection with `query` as the whole query string; resolves once open or refused. */
-export function rawConnect(url: string, query: string | undefined): Promise<RawClient | HandshakeRefusal> {
+export function rawConnect(url: string, query: string | undefined, options: { autoPong?: boolean } = {}): Promise<RawClient | HandshakeRefusal> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(query === undefined ? url : `${url}/?${query}`);
+    const ws = new WebSocket(query === undefined ? url : `${url}/?${query}`, { autoPong: options.autoPong ?? true });
     const received: RmbEnvelope[] = [];
     const waiters: { pred: (e: RmbEnvelope) => boolean; resolve: (e: RmbEnvelope) => void }[] = [];
     const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })));

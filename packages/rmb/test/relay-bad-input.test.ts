@@ -262,6 +262,22 @@ describe('routing errors (rmb.md §5.2, §5.6)', () => {
   });
 });
 
+describe('keep-alive (rmb.md §3.6)', () => {
+  it('the relay drops a connection that stops answering WebSocket pings', async () => {
+    const r = await startRelay({ domain: DOMAIN, resolver: staticTwinResolver(twins.map((t) => t.twin)), pingIntervalMs: 100 });
+    try {
+      const silent = await rawConnect(r.url, createRelayToken(a.identity, 1, { session: 'silent' }), { autoPong: false });
+      const alive = await rawConnect(r.url, createRelayToken(a.identity, 1, { session: 'alive' }));
+      if (isRefusal(silent) || isRefusal(alive)) throw new Error('refused');
+      expect((await silent.closed).code).toBe(1006);
+      expect(alive.ws.readyState).toBe(alive.ws.OPEN);
+      alive.close();
+    } finally {
+      await r.close();
+    }
+  });
+});
+
 describe('peer-level bad input', () => {
   it('a replayed uid runs the handler once; the replay gets the stored reply', async () => {
     const server = new RmbPeer({ identity: b.identity, twinId: 2, relays: relay.url, resolver: staticTwinResolver(twins.map((t) => t.twin)), session: 'srv' });
