@@ -92,8 +92,9 @@ export async function devSetup(client: ChainClient | DevChainClient, options: De
   for (const name of names) {
     const identity = devIdentity(name);
     const amount = name.startsWith('node') ? fund / 100n : fund;
-    await send(alice, { method: 'fund', args: { to: identity.publicKey, amount } });
     const existing = await client.getTwinByAccount(identity.publicKey);
+    // Idempotent: a dev chain restarted from its state directory is not funded twice.
+    if (!existing) await send(alice, { method: 'fund', args: { to: identity.publicKey, amount } });
     const twinId =
       existing?.id ??
       Number((await send(identity, { method: 'createTwin', args: { relay: null, pk: identity.secp256k1.publicKey } })).result);
