@@ -11,7 +11,8 @@ import {
   startRelay,
   staticTwinResolver,
 } from '../src/index.ts';
-import { type RedisServer, makeTwin, rawAs, startRedis, until } from './helpers.ts';
+import { Redis } from 'ioredis';
+import { type RedisServer, freePort, makeTwin, rawAs, startRedis, until } from './helpers.ts';
 
 /** Every test here runs against a real redis-server started for this file. */
 let redis: RedisServer;
@@ -92,6 +93,43 @@ describe('durable queues across relay processes', () => {
     back.close();
     await pb.close();
     await r2.close();
+  });
+
+  it('envelopes waiting for another domain survive a relay restart', async () => {
+    const a = makeTwin(1, { relay: 'd1.test' });
+    const c = makeTwin(3, { relay: 'd2.test' });
+    const resolver = staticTwinResolver([a.twin, c.twin]);
+    const port = await freePort();
+    const prefix = `f${Date.now()}:`;
+    const opts = {
+      domain: 'd1.test',
+      resolver,
+      redisUrl: redis.url,
+      redisPrefix: prefix,
+      federationRetryMs: 200,
+      federationUrl: (d: string) => (d === 'd2.test' ? `http://127.0.0.1:${port}/` : 'http://127.0.0.1:1/'),
+    };
+    const r1 = await startRelay(opts);
+    const sender = await rawAs(r1.url, a);
+    const env: RmbEnvelope = { uid: newUid(), timestamp: nowSeconds(), expiration: 60, source: { twin: 1 }, destination: { twin: 3 }, message: { kind: 'request', command: 'x' }, relays: [] };
+    signEnvelope(env, a.identity);
+    sender.send(encodeRmbEnvelope(env));
+    const db = new Redis(redis.url);
+    await until(async () => (await db.xlen(`${prefix}stream:federation`)) === 1);
+    sender.close();
+    await r1.close();
+    const r1b = await startRelay(opts);
+    const r2 = await startRelay({ domain: 'd2.test', resolver, port });
+    const receiver = await rawAs(r2.url, c);
+    try {
+      expect((await receiver.next((e) => e.uid === env.uid, 10_000)).uid).toBe(env.uid);
+      await until(async () => (await db.xlen(`${prefix}stream:federation`)) === 0);
+    } finally {
+      receiver.close();
+      db.disconnect();
+      await r2.close();
+      await r1b.close();
+    }
   });
 
   it('two relays of one domain share sessions through Redis', async () => {

@@ -13,7 +13,7 @@ import {
   startRelay,
   staticTwinResolver,
 } from '../src/index.ts';
-import { type TestTwin, makeTwin, rawAs, until } from './helpers.ts';
+import { type TestTwin, freePort, makeTwin, rawAs, until } from './helpers.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -194,6 +194,24 @@ describe('federation (rmb.md §5.4)', () => {
     sender.send(encodeRmbEnvelope(env));
     const err = await sender.next((e) => e.uid === env.uid);
     expect(err.message).toEqual({ kind: 'error', code: 0, message: 'remote relay rejected permanently: destination offline' });
+  });
+
+  it('an envelope for a domain that is down waits in the relay and goes out once that relay is up', async () => {
+    const a = makeTwin(1, { relay: 'd1.test' });
+    const c = makeTwin(3, { relay: 'd2.test' });
+    const resolver = staticTwinResolver([a.twin, c.twin]);
+    const port = await freePort();
+    const r1 = await relay('d1.test', resolver, { federationUrl: (d) => (d === 'd2.test' ? `http://127.0.0.1:${port}/` : 'http://127.0.0.1:1/') });
+    const sender = await rawAs(r1.url, a);
+    cleanup.push(() => sender.close());
+    const env: RmbEnvelope = { uid: newUid(), timestamp: nowSeconds(), expiration: 60, source: { twin: 1 }, destination: { twin: 3 }, message: { kind: 'request', command: 'x' }, relays: [] };
+    signEnvelope(env, a.identity);
+    sender.send(encodeRmbEnvelope(env));
+    await until(() => r1.stats().federated === 1);
+    const r2 = await relay('d2.test', resolver, { port });
+    const receiver = await rawAs(r2.url, c);
+    cleanup.push(() => receiver.close());
+    expect((await receiver.next((e) => e.uid === env.uid, 10_000)).uid).toBe(env.uid);
   });
 
   it('a relay serving several domains (a_b) keeps twins of any of them local', async () => {

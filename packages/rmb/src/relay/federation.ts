@@ -11,8 +11,6 @@ export interface FederatorOptions {
   timeoutMs?: number;
   /** Passes over the domains per attempt (default 3). */
   passes?: number;
-  /** Pause between attempts once a message could not be handed over, ms (default 2000). */
-  retryMs?: number;
 }
 
 export interface FederationJob {
@@ -27,16 +25,15 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /**
  * Hands envelopes to other relays over HTTP (rmb.md §5.4): `POST <url>` with the raw bytes;
  * 202 = accepted, 4xx = permanent, 5xx / network error = try the next domain (downvoted in the
- * ranker). Up to `passes` passes with 100 ms / 200 ms backoff plus jitter, then retried every
- * `retryMs` until the envelope expires. Jobs live in memory.
+ * ranker). Up to `passes` passes with 100 ms / 200 ms backoff plus jitter; the relay keeps what
+ * is still transient in its queue and calls again until the envelope expires.
  */
 export class Federator {
   readonly #o: Required<FederatorOptions>;
-  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #closed = false;
 
   constructor(options: FederatorOptions) {
-    this.#o = { timeoutMs: 3000, passes: 3, retryMs: 2000, ...options };
+    this.#o = { timeoutMs: 3000, passes: 3, ...options };
   }
 
   /** One attempt: every domain, in ranked order, for up to `passes` passes. */
@@ -67,42 +64,7 @@ export class Federator {
     return 'transient';
   }
 
-  /**
-   * Delivers in the background; `onGiveUp(reason)` runs when the message is refused for good or
-   * expires. Resolves after the first attempt, with its outcome.
-   */
-  async submit(job: FederationJob, onGiveUp: (reason: 'rejected' | 'expired') => void): Promise<FederationOutcome> {
-    const outcome = await this.attempt(job);
-    if (outcome === 'permanent') onGiveUp(nowSeconds() >= job.deadline ? 'expired' : 'rejected');
-    else if (outcome === 'transient') this.#retryLater(job, onGiveUp);
-    return outcome;
-  }
-
-  #retryLater(job: FederationJob, onGiveUp: (reason: 'rejected' | 'expired') => void): void {
-    if (this.#closed) return;
-    if (nowSeconds() >= job.deadline) {
-      onGiveUp('expired');
-      return;
-    }
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
-      void this.attempt(job).then((outcome) => {
-        if (outcome === 'permanent') onGiveUp(nowSeconds() >= job.deadline ? 'expired' : 'rejected');
-        else if (outcome === 'transient') this.#retryLater(job, onGiveUp);
-      });
-    }, this.#o.retryMs);
-    t.unref?.();
-    this.#timers.add(t);
-  }
-
-  /** Number of messages waiting for a retry. */
-  get pending(): number {
-    return this.#timers.size;
-  }
-
   close(): void {
     this.#closed = true;
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
   }
 }

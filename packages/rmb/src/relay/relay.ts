@@ -102,6 +102,8 @@ interface Conn {
 }
 
 const MIN_FRAME = 64 * 1024;
+/** Queue key of envelopes waiting for another domain (session keys are `<twin>[:<sid>]`). */
+const FEDERATION_KEY = 'federation';
 const WS_CLOSE = { replaced: 4000, textFrame: 1003, badFrame: 1007, tooBig: 1009, shutdown: 1001 } as const;
 
 function toBytes(data: RawData): Uint8Array {
@@ -144,7 +146,6 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const federator = new Federator({
     ranker: new DomainRanker(),
     federationUrl: options.federationUrl ?? ((d) => `https://${d}/`),
-    ...(options.federationRetryMs === undefined ? {} : { retryMs: options.federationRetryMs }),
   });
   const sessions = new Map<string, Conn>();
   const stats: RelayStats = {
@@ -270,14 +271,60 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     if (theirs.length === 0) return replyError(conn, env, RELAY_ERRORS.noRelay);
     if (!theirs.some((d) => ownDomains.has(d))) {
       stats.federated++;
-      void federator.submit({ bytes, domains: theirs, deadline }, (reason) => {
-        void replyError(undefined, env, reason === 'expired' ? RELAY_ERRORS.expired : RELAY_ERRORS.rejected).catch(() => {});
-      });
+      void federate(bytes, env, theirs, deadline).catch((err: unknown) => log('warn', 'federation failed', { error: String(err) }));
       return;
     }
     if (hasTag(env, 'fail-fast')) return replyError(conn, env, RELAY_ERRORS.offline);
     await queue.push(sessionKey(dst), bytes, deadline);
     stats.queued++;
+  }
+
+  // ---- federation out (rmb.md §5.4): first attempt now, then from the queue until expiry ------------
+
+  function giveUp(env: RmbEnvelope, reason: 'expired' | 'rejected' | 'unknown'): void {
+    const text = reason === 'expired' ? RELAY_ERRORS.expired : reason === 'unknown' ? RELAY_ERRORS.unknownTwin : RELAY_ERRORS.rejected;
+    void replyError(undefined, env, text).catch(() => {});
+  }
+
+  async function federate(bytes: Uint8Array, env: RmbEnvelope, domains: string[], deadline: number): Promise<void> {
+    const outcome = await federator.attempt({ bytes, domains, deadline });
+    if (outcome === 'permanent') giveUp(env, nowSeconds() >= deadline ? 'expired' : 'rejected');
+    else if (outcome === 'transient' && !closing) await queue.push(FEDERATION_KEY, bytes, deadline);
+  }
+
+  let retrying = false;
+  /** Retries envelopes waiting for another domain; with Redis they survive a relay restart. */
+  async function retryFederation(): Promise<void> {
+    if (retrying || closing) return;
+    retrying = true;
+    try {
+      const batch = await queue.peek(FEDERATION_KEY, 50);
+      const done = await Promise.all(
+        batch.map(async (m): Promise<string | undefined> => {
+          let env: RmbEnvelope;
+          try {
+            env = decodeRmbEnvelope(m.bytes);
+          } catch {
+            return m.id;
+          }
+          const twin = env.destination === undefined ? null : await resolver.getTwin(env.destination.twin).catch(() => undefined);
+          if (twin === undefined) return undefined; // lookup failed: try again later
+          if (twin === null) {
+            giveUp(env, 'unknown');
+            return m.id;
+          }
+          const outcome = await federator.attempt({ bytes: m.bytes, domains: relayDomains(twin), deadline: m.deadline });
+          if (outcome === 'transient') return undefined;
+          if (outcome === 'permanent') giveUp(env, nowSeconds() >= m.deadline ? 'expired' : 'rejected');
+          return m.id;
+        }),
+      );
+      await queue.ack(FEDERATION_KEY, done.filter((id): id is string => id !== undefined));
+    } catch (err) {
+      log('warn', 'federation retry failed', { error: String(err) });
+    } finally {
+      retrying = false;
+    }
   }
 
   // ---- HTTP: federation endpoint and metrics (rmb.md §5.4) ------------------------------------
@@ -453,6 +500,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       }, 5000)
     : undefined;
   sweep?.unref?.();
+  const federationTimer = setInterval(() => void retryFederation(), options.federationRetryMs ?? 2000);
+  federationTimer.unref?.();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -475,6 +524,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       closing = true;
       clearInterval(keepalive);
       if (sweep !== undefined) clearInterval(sweep);
+      clearInterval(federationTimer);
       federator.close();
       for (const conn of sessions.values()) {
         conn.open = false;
