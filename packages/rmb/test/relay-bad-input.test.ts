@@ -91,6 +91,8 @@ describe('handshake (rmb.md §3.3)', () => {
     ['missing jwt', undefined, 400, 'missing jwt'],
     ['empty query', '', 400, 'missing jwt'],
     ['garbage', 'not-a-jwt', 401, 'invalid jwt'],
+    ['malformed percent-encoding', '%E0%A4%A.x.y', 401, 'invalid jwt'],
+    ['token=<jwt> form', 'token=a.b.c', 401, 'invalid jwt'],
     ['expired', 'EXPIRED', 401, 'invalid jwt'],
     ['alg HS256', 'HS256', 401, 'invalid jwt'],
     ['unknown twin', 'UNKNOWN', 401, 'twin not found 50'],

@@ -412,7 +412,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     if (closing) return refuse(socket, 500, 'shutting down');
     const url = req.url ?? '';
     const q = url.indexOf('?');
-    const token = q < 0 ? '' : decodeURIComponent(url.slice(q + 1));
+    // The whole raw query is the token (rmb.md §3.1); JWTs never need percent-decoding.
+    const token = q < 0 ? '' : url.slice(q + 1);
     verifyRelayToken(token, resolver, options.jwtMaxClockSkew === undefined ? {} : { maxClockSkew: options.jwtMaxClockSkew })
       .then(({ session }) => {
         if (closing || socket.destroyed) {
