@@ -180,6 +180,23 @@ function sized(v: bigint | number | string | undefined): bigint | undefined {
   return v === undefined ? undefined : parseSize(v);
 }
 
+/** Nodes with enough free capacity and farm IPs, most free memory first (chain only, no account). */
+export async function findNodes(chain: Pick<ChainClient, 'listNodes'>, query: NodeQuery = {}): Promise<NodeWithUsage[]> {
+  const mru = sized(query.mru);
+  const sru = sized(query.sru);
+  const hru = sized(query.hru);
+  const nodes = await chain.listNodes({
+    ...(query.farmId === undefined ? {} : { farmId: query.farmId }),
+    ...(query.freeIps === undefined ? {} : { freeIps: query.freeIps }),
+    ...(query.cru === undefined ? {} : { freeCru: BigInt(query.cru) }),
+    ...(mru === undefined ? {} : { freeMru: mru }),
+    ...(sru === undefined ? {} : { freeSru: sru }),
+    ...(hru === undefined ? {} : { freeHru: hru }),
+    ...(query.certified === undefined ? {} : { certified: query.certified }),
+  });
+  return nodes.sort((a, b) => (a.free.mru === b.free.mru ? a.id - b.id : a.free.mru > b.free.mru ? -1 : 1));
+}
+
 /**
  * The user's side of sc4it: one twin (identity + chain + bus) that finds nodes, deploys, waits,
  * updates, reads bills and sealed summaries, cancels, signs and verifies.
@@ -286,20 +303,8 @@ export class GridClient {
   }
 
   /** Nodes with enough free capacity and farm IPs, most free memory first. */
-  async findNodes(query: NodeQuery = {}): Promise<NodeWithUsage[]> {
-    const mru = sized(query.mru);
-    const sru = sized(query.sru);
-    const hru = sized(query.hru);
-    const nodes = await this.chain.listNodes({
-      ...(query.farmId === undefined ? {} : { farmId: query.farmId }),
-      ...(query.freeIps === undefined ? {} : { freeIps: query.freeIps }),
-      ...(query.cru === undefined ? {} : { freeCru: BigInt(query.cru) }),
-      ...(mru === undefined ? {} : { freeMru: mru }),
-      ...(sru === undefined ? {} : { freeSru: sru }),
-      ...(hru === undefined ? {} : { freeHru: hru }),
-      ...(query.certified === undefined ? {} : { certified: query.certified }),
-    });
-    return nodes.sort((a, b) => (a.free.mru === b.free.mru ? a.id - b.id : a.free.mru > b.free.mru ? -1 : 1));
+  findNodes(query: NodeQuery = {}): Promise<NodeWithUsage[]> {
+    return findNodes(this.chain, query);
   }
 
   /** This twin's contracts (all states but removed ones). */

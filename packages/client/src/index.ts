@@ -5,7 +5,7 @@
  * it, read results and bills, update, cancel, verify — plus the user's digital twin agent.
  * Runs in Node and in browsers. The `sc4it` command line lives in `@sc4it/client/cli`.
  */
-export { GridClient, DeployFailure } from './grid-client.ts';
+export { GridClient, DeployFailure, findNodes } from './grid-client.ts';
 export type {
   GridClientInit,
   NodeQuery,

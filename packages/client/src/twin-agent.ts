@@ -164,8 +164,12 @@ export class TwinAgent {
       case 'deploy': {
         const nodeId = a['nodeId'];
         if (!Number.isInteger(nodeId)) throw new DecodeError('decode.twin_command', 'nodeId must be an integer', { field: 'args.nodeId' });
-        const deployment = deploymentFromJson(a['deployment']);
-        deployment.twin_id = c.twinId;
+        const deployment = stripResults(deploymentFromJson(a['deployment']));
+        if (Number(deployment.twin_id) !== c.twinId) {
+          // built by the issuer for itself: the user becomes owner and sole signer
+          deployment.twin_id = c.twinId;
+          deployment.signature_requirement = { requests: [{ twin_id: c.twinId, required: false, weight: 1 }], weight_required: 1, signatures: [], signature_style: '' };
+        }
         const r = await c.deploy({
           ...this.#init.deployDefaults,
           nodeId: nodeId as number,
