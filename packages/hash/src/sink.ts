@@ -83,7 +83,19 @@ export class Sink {
     const parts = this.parts;
     if (parts.length === 0) return;
     const joined = parts.length === 1 ? parts[0]! : parts.join('');
-    if (SURROGATE.test(joined)) {
+    const n = joined.length;
+    if (n * 3 <= CHUNK) {
+      this.room(n * 3);
+      const start = this.pos;
+      const written = ENCODER.encodeInto(joined, this.buf.subarray(start)).written;
+      this.pos = start + written;
+      // All-ASCII text (written === n) cannot hold surrogates; otherwise look, and if there are
+      // any, encode fragment by fragment instead (see below).
+      if (written !== n && SURROGATE.test(joined)) {
+        this.pos = start;
+        for (const p of parts) this.text(p);
+      }
+    } else if (SURROGATE.test(joined)) {
       // Go decodes every JSON string on its own: a lone surrogate becomes U+FFFD even where the
       // next fragment would complete the pair. Encode fragment by fragment.
       for (const p of parts) this.text(p);
