@@ -5,6 +5,7 @@ import {
   type RunningRelay,
   type StaticTwinResolver,
   RmbPeer,
+  cachedTwinResolver,
   encodeRmbEnvelope,
   memoryQueue,
   newUid,
@@ -231,5 +232,31 @@ describe('federation (rmb.md §5.4)', () => {
       expect((await sender.next((e) => e.uid === env.uid)).message).toEqual({ kind: 'error', code: 0, message: 'destination offline' });
     }
     expect(r.stats().federated).toBe(0);
+  });
+});
+
+describe('stale twin data', () => {
+  it('a receiver whose cached sender twin is stale looks it up again instead of refusing', async () => {
+    const a = makeTwin(1);
+    const b = makeTwin(2);
+    const a2 = makeTwin(101); // a's new key after a rotation
+    const chainView = staticTwinResolver([a.twin, b.twin]);
+    // b caches twins for a long time; the chain changes underneath.
+    const bResolver = cachedTwinResolver(chainView, { ttlMs: 3_600_000 });
+    const r = await relay('relay1.test', chainView);
+    const server = new RmbPeer({ identity: b.identity, twinId: 2, relays: r.url, resolver: bResolver });
+    cleanup.push(() => server.close());
+    server.handle('who', (req) => req.sender.account.length);
+    await server.connect();
+    const first = peer(a, r.url, chainView);
+    await first.connect();
+    expect(await first.call(2, 'who', null)).toBe(32);
+    await first.close();
+    // Twin 1 rotates its account key and encryption key on chain.
+    const rotated = { ...a.twin, account: a2.identity.publicKey, pk: a2.identity.secp256k1.publicKey };
+    chainView.set(rotated);
+    const second = peer({ identity: a2.identity, twin: rotated }, r.url, chainView);
+    await second.connect();
+    expect(await second.call(2, 'who', null, { timeout: 5000 })).toBe(32);
   });
 });

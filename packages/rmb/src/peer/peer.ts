@@ -11,7 +11,7 @@ import {
   nowSeconds,
   sessionKey,
 } from '../envelope.ts';
-import { EnvelopeError, openEnvelope, sealPayload, signEnvelope } from '../envelope-crypto.ts';
+import { EnvelopeError, type OpenedEnvelope, openEnvelope, sealPayload, signEnvelope } from '../envelope-crypto.ts';
 import { createRelayToken } from '../jwt.ts';
 import type { TwinResolver } from '../twin-resolver.ts';
 import { BusCipherCache } from '../bus-cipher-cache.ts';
@@ -426,6 +426,22 @@ export class RmbPeer {
     // pong / ping: liveness only (lastSeen already updated).
   }
 
+  /**
+   * rmb.md §2.4 checks. A failure that stale twin data can explain (unknown sender, bad
+   * signature, missing pk, decryption) drops the cached twin and checks once more.
+   */
+  async #verifyAndOpen(env: RmbEnvelope): Promise<OpenedEnvelope> {
+    const options = { resolver: this.#init.resolver, identity: this.#init.identity, cache: this.#cipher };
+    try {
+      return await openEnvelope(env, options);
+    } catch (err) {
+      const twin = env.source?.twin ?? 0;
+      if (!(err instanceof EnvelopeError) || err.rmbCode < 103 || err.rmbCode > 106 || this.#init.resolver.invalidate === undefined) throw err;
+      this.#init.resolver.invalidate(twin);
+      return openEnvelope(env, options);
+    }
+  }
+
   async #onReply(env: RmbEnvelope): Promise<void> {
     const p = this.#pending.get(env.uid);
     if (p === undefined) return;
@@ -440,7 +456,7 @@ export class RmbPeer {
     if (sourceTwin !== p.twin) return;
     let opened;
     try {
-      opened = await openEnvelope(env, { resolver: this.#init.resolver, identity: this.#init.identity, cache: this.#cipher });
+      opened = await this.#verifyAndOpen(env);
     } catch (err) {
       // A forged or broken reply must not cancel the request: keep waiting for a good one.
       this.#init.onError?.(err);
@@ -467,7 +483,7 @@ export class RmbPeer {
     if (source === undefined || source.twin === 0) return;
     let opened;
     try {
-      opened = await openEnvelope(env, { resolver: this.#init.resolver, identity: this.#init.identity, cache: this.#cipher });
+      opened = await this.#verifyAndOpen(env);
     } catch (err) {
       if (err instanceof EnvelopeError && err.rmbCode !== 102) {
         void this.#sendReply(env, undefined, { code: err.rmbCode, message: err.shortMessage }, null).catch(() => {});
