@@ -260,3 +260,30 @@ describe('stale twin data', () => {
     expect(await second.call(2, 'who', null, { timeout: 5000 })).toBe(32);
   });
 });
+
+describe('slow consumers', () => {
+  it('messages for a connection that stops reading wait in the queue, then all arrive once', async () => {
+    const a = makeTwin(1);
+    const b = makeTwin(2);
+    const resolver = staticTwinResolver([a.twin, b.twin]);
+    const r = await relay('relay1.test', resolver, { highWaterMark: 256 * 1024 });
+    const receiver = await rawAs(r.url, b);
+    const sender = await rawAs(r.url, a);
+    cleanup.push(() => receiver.close());
+    cleanup.push(() => sender.close());
+    const socket = (receiver.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    socket.pause();
+    const uids = new Set<string>();
+    const body = new Uint8Array(60 * 1024).fill(0x62);
+    for (let i = 0; i < 400; i++) {
+      const env: RmbEnvelope = { uid: newUid(), timestamp: nowSeconds(), expiration: 120, source: { twin: 1 }, destination: { twin: 2 }, message: { kind: 'request', command: 'bulk' }, payload: { kind: 'plain', data: body }, relays: [] };
+      uids.add(env.uid);
+      sender.send(encodeRmbEnvelope(env));
+    }
+    await until(() => r.stats().queued > 0, 20_000);
+    socket.resume();
+    await until(() => receiver.received.length >= 400, 20_000);
+    expect(new Set(receiver.received.map((e) => e.uid))).toEqual(uids);
+    expect(receiver.received.length).toBe(400);
+  });
+});

@@ -61,6 +61,11 @@ export interface RelayOptions {
   rateLimit?: RateLimit;
   /** WebSocket ping interval; a connection that misses a pong for one interval is dropped (default 20 s). */
   pingIntervalMs?: number;
+  /**
+   * Bytes buffered for one slow connection before further messages for it wait in the queue
+   * instead of in memory (default 4 MiB); the backlog is pushed once the buffer is below a quarter.
+   */
+  highWaterMark?: number;
   /** Tolerated clock skew for the JWT `iat`, seconds (default 60). */
   jwtMaxClockSkew?: number;
   /** Federation retry pause, ms (default 2000). */
@@ -99,6 +104,8 @@ interface Conn {
   draining: boolean;
   drainAgain: boolean;
   open: boolean;
+  /** The socket's send buffer passed the high-water mark: new messages go to the queue. */
+  congested: boolean;
 }
 
 const MIN_FRAME = 64 * 1024;
@@ -135,6 +142,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   if (domains.length === 0) throw new TransportError('transport.bad_config', 'a relay needs at least one domain');
   const ownDomains = new Set(domains);
   const maxFrame = Math.max(MIN_FRAME, options.maxFrame ?? 1024 * 1024);
+  const highWater = options.highWaterMark ?? 4 * 1024 * 1024;
   const resolver = options.resolver;
   const log = options.log ?? (() => {});
   const queue =
@@ -163,9 +171,14 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 
   // ---- delivery --------------------------------------------------------------------------------
 
+  /** Writes to a connection; false when it is closed or congested (the caller queues instead). */
   function sendTo(conn: Conn, bytes: Uint8Array): Promise<boolean> {
     return new Promise((resolve) => {
       if (!conn.open) return resolve(false);
+      if (conn.congested || conn.ws.bufferedAmount > highWater) {
+        conn.congested = true;
+        return resolve(false);
+      }
       conn.ws.send(bytes, { binary: true }, (err) => resolve(err === undefined || err === null));
     });
   }
@@ -435,7 +448,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 
   function attach(ws: WebSocket, session: RmbAddress): void {
     const key = sessionKey(session);
-    const conn: Conn = { ws, session, key, alive: true, draining: false, drainAgain: false, open: true };
+    const conn: Conn = { ws, session, key, alive: true, draining: false, drainAgain: false, open: true, congested: false };
     const old = sessions.get(key);
     if (old !== undefined) {
       old.open = false;
@@ -494,6 +507,15 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     }
   }, pingMs);
   keepalive.unref?.();
+  const decongest = setInterval(() => {
+    for (const conn of sessions.values()) {
+      if (conn.congested && conn.open && conn.ws.bufferedAmount < highWater / 4) {
+        conn.congested = false;
+        void drain(conn);
+      }
+    }
+  }, 100);
+  decongest.unref?.();
   // Shared queues: a safety net for a missed push notification (e.g. during a Redis reconnect).
   const sweep = queue.shared
     ? setInterval(() => {
@@ -524,6 +546,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       if (closing) return;
       closing = true;
       clearInterval(keepalive);
+      clearInterval(decongest);
       if (sweep !== undefined) clearInterval(sweep);
       clearInterval(federationTimer);
       federator.close();
