@@ -589,8 +589,10 @@ export class ReferenceNode {
       if (job.op === 'update') this.#applyTargetData(rec, job.target, new Set());
       rec.ownerVerified = rec.ownerVerified || check.ownerVerified;
       rec.job = null;
-      await this.#store.save(rec);
+      // the chain call is queued before the finished job is saved: after a crash in between the
+      // job runs again and queues the same call (same outbox id), so nothing is lost or doubled
       if (check.ownerVerified) await this.#maybeCancel(rec);
+      await this.#store.save(rec);
       this.#emit(rec);
       return;
     }
@@ -611,8 +613,8 @@ export class ReferenceNode {
       rec.hash = job.hash;
     }
     rec.job = null;
+    await this.#afterJob(rec, check.contract, job.op); // queues chain calls first (see above)
     await this.#store.save(rec);
-    await this.#afterJob(rec, check.contract, job.op);
     this.#emit(rec);
   }
 
@@ -671,9 +673,9 @@ export class ReferenceNode {
     if (op === 'provision' && states.length > 0 && states.every((s) => s === 'ok') && contract.state.kind === 'Created') {
       await this.#put({ kind: 'deployed', contractId: rec.contractId });
     }
-    if (contract.state.kind === 'GracePeriod') await this.#pause(rec);
     if (this.#opts.resourcesReports) await this.#queueResources(rec);
     await this.#maybeCancel(rec);
+    if (contract.state.kind === 'GracePeriod') await this.#pause(rec);
   }
 
   /** The node cannot serve a contract it holds when every workload failed: give it back. */
