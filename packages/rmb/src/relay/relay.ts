@@ -171,7 +171,21 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 
   // ---- delivery --------------------------------------------------------------------------------
 
-  /** Writes to a connection; false when it is closed or congested (the caller queues instead). */
+  /**
+   * Hands a frame to a live connection without waiting for the write (the fast path); false when
+   * it is closed or congested, and the caller queues instead.
+   */
+  function trySend(conn: Conn, bytes: Uint8Array): boolean {
+    if (!conn.open) return false;
+    if (conn.congested || conn.ws.bufferedAmount > highWater) {
+      conn.congested = true;
+      return false;
+    }
+    conn.ws.send(bytes, { binary: true });
+    return true;
+  }
+
+  /** Writes to a connection and waits until the bytes reached the socket (queue drains). */
   function sendTo(conn: Conn, bytes: Uint8Array): Promise<boolean> {
     return new Promise((resolve) => {
       if (!conn.open) return resolve(false);
@@ -187,7 +201,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   async function deliver(dest: RmbAddress, bytes: Uint8Array, deadline: number): Promise<void> {
     const key = sessionKey(dest);
     const conn = sessions.get(key);
-    if (conn !== undefined && conn.open && (await sendTo(conn, bytes))) {
+    if (conn !== undefined && trySend(conn, bytes)) {
       stats.delivered++;
       return;
     }
@@ -230,10 +244,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     stats.errors++;
     if (req.message?.kind !== 'request' || req.source === undefined) return;
     const bytes = errorEnvelope(req, message, req.source);
-    if (conn !== undefined && sameAddress(conn.session, req.source)) {
-      await sendTo(conn, bytes);
-      return;
-    }
+    if (conn !== undefined && sameAddress(conn.session, req.source) && trySend(conn, bytes)) return;
     await deliver(req.source, bytes, nowSeconds() + 300);
   }
 
@@ -246,7 +257,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     if (!sameAddress(env.source, conn.session)) {
       // Answer to the authenticated session, never to the claimed source.
       stats.errors++;
-      if (env.message?.kind === 'request') await sendTo(conn, errorEnvelope(env, RELAY_ERRORS.wrongSource, conn.session));
+      if (env.message?.kind === 'request') trySend(conn, errorEnvelope(env, RELAY_ERRORS.wrongSource, conn.session));
       return;
     }
     if (env.message?.kind === 'ping') {
@@ -256,7 +267,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       pong.destination = conn.session;
       const plain = env.payload?.kind === 'plain' ? env.payload.data : new Uint8Array(0);
       pong.payload = { kind: 'plain', data: concatBytes(plain, utf8ToBytes('hello world')) };
-      await sendTo(conn, encodeRmbEnvelope(pong));
+      trySend(conn, encodeRmbEnvelope(pong));
       return;
     }
     await routeEnvelope(bytes, env, conn);
@@ -268,7 +279,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     if (isExpired(env)) return replyError(conn, env, RELAY_ERRORS.expired);
     const deadline = envelopeDeadline(env);
     const live = sessions.get(sessionKey(dst));
-    if (live !== undefined && live.open && (await sendTo(live, bytes))) {
+    if (live !== undefined && trySend(live, bytes)) {
       stats.delivered++;
       return;
     }
@@ -369,7 +380,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     stats.federationIn++;
     const key = sessionKey(dst);
     const live = sessions.get(key);
-    if (live !== undefined && live.open && (await sendTo(live, bytes))) {
+    if (live !== undefined && trySend(live, bytes)) {
       stats.delivered++;
       return reply(res, 202);
     }
