@@ -1,6 +1,6 @@
 import { multisigStatus, signDeployment, type Identity, type MultisigPolicy, type MultisigStatus } from '@sc4it/crypto';
 import { deploymentHash } from '@sc4it/hash';
-import { RmbPeer, RmbRemoteError, chainTwinResolver, type SocketFactory, type TwinResolver } from '@sc4it/rmb';
+import { RmbPeer, RmbRemoteError, chainTwinResolver, type SocketFactory, type TwinResolver } from '@sc4it/rmb/browser';
 import {
   ChainError,
   DeploymentError,

@@ -1,6 +1,6 @@
 import { signDeployment, verifySignature } from '@sc4it/crypto';
 import { bytesToSign, deploymentHash } from '@sc4it/hash';
-import type { RmbIncoming } from '@sc4it/rmb';
+import type { RmbIncoming } from '@sc4it/rmb/browser';
 import { DecodeError, DeploymentError, Sc4itError, TransportError, hexToBytes, type Deployment, type Signature } from '@sc4it/types';
 import { chainTwinKeys } from './audit.ts';
 import type { DeployOptions, GridClient } from './grid-client.ts';

@@ -1,5 +1,5 @@
 import { verifySignature, type GetTwinKey, type Identity } from '@sc4it/crypto';
-import { RmbRemoteError, type RmbPeer } from '@sc4it/rmb';
+import { RmbRemoteError, type RmbPeer } from '@sc4it/rmb/browser';
 import {
   DecodeError,
   Sc4itError,

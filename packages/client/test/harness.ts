@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { createChain, devChainOptions, devIdentity, serveChain, type Chain, type ChainServer } from '@sc4it/chain-sim';
 import { generateMnemonic, identityFromMnemonic, type Identity } from '@sc4it/crypto';
 import { createNode, type RunningNode } from '@sc4it/node-ref';
-import { chainTwinResolver, startRelay, type RunningRelay } from '@sc4it/rmb';
-import { sendCall, type DevChainClient, type Resources, type TwinResolver } from '@sc4it/types';
+import { chainTwinResolver, startRelay, type RunningRelay, type TwinResolver } from '@sc4it/rmb';
+import { sendCall, type DevChainClient, type Resources } from '@sc4it/types';
 
 export const RELAY_DOMAIN = '127.0.0.1';
 const GIB = 1n << 30n;

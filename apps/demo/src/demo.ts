@@ -1,0 +1,69 @@
+/**
+ * The demo as a library: start the grid and the dashboard, run the scenario, report. `main.ts`
+ * is the command line around it; tests drive it directly.
+ */
+import { bundleDashboard, startDashboard, type Dashboard, type DashboardState } from './dashboard.ts';
+import { startDemoGrid, type DemoGrid } from './grid.ts';
+import { runScenario, summaryTable, type ScenarioHooks, type ScenarioState } from './scenario.ts';
+
+export interface DemoOptions {
+  stateDir: string;
+  /** Serve the dashboard (default true). */
+  dashboard?: boolean;
+  /** Dashboard port (0: any free port). */
+  port?: number;
+  print?: (line: string) => void;
+  hooks?: ScenarioHooks;
+}
+
+export interface Demo {
+  grid: DemoGrid;
+  dashboard: Dashboard | null;
+  state: DashboardState;
+  /** Runs the scenario; resolves with its result (steps, users, deployments). */
+  run(): Promise<ScenarioState>;
+  stop(): Promise<void>;
+}
+
+export async function startDemo(options: DemoOptions): Promise<Demo> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const grid = await startDemoGrid({ stateDir: options.stateDir, log: (l) => print(`  ${l}`) });
+  const state: DashboardState = { deployments: [], steps: [], current: null, users: {}, done: false };
+  let dashboard: Dashboard | null = null;
+  if (options.dashboard !== false) {
+    const bundle = await bundleDashboard();
+    dashboard = await startDashboard(grid, state, { bundle, ...(options.port === undefined ? {} : { port: options.port }) });
+  }
+  let scenario: ScenarioState | undefined;
+  return {
+    grid,
+    dashboard,
+    state,
+    async run() {
+      scenario = await runScenario(
+        grid,
+        print,
+        {
+          beforeStep: async (name) => {
+            state.current = name;
+            await options.hooks?.beforeStep?.(name);
+          },
+          afterStep: async (name, result) => {
+            state.current = null;
+            await options.hooks?.afterStep?.(name, result);
+          },
+        },
+        { deployments: state.deployments, steps: state.steps, users: state.users as ScenarioState['users'] },
+      );
+      state.done = true;
+      return scenario;
+    },
+    async stop() {
+      await dashboard?.close();
+      for (const u of Object.values(scenario?.users ?? {})) await u.close().catch(() => undefined);
+      await grid.stop();
+    },
+  };
+}
+
+export { summaryTable };
