@@ -1,4 +1,5 @@
 import {
+  type ContractCost,
   type ContractReports,
   type GraceState,
   type Payout,
@@ -11,12 +12,32 @@ import {
   unitsUsdToTft,
 } from '@sc4it/billing';
 import { publicKeyFromAddress } from '@sc4it/crypto';
-import type { BillRecord, ConsumptionReport, ContractState, Resources } from '@sc4it/types';
+import type { BillRecord, ConsumptionReport, ContractState, PricingPolicy, Resources } from '@sc4it/types';
 import { chainError } from './errors.ts';
+import { idKey } from './journal.ts';
 import { type Runtime, cmpBig } from './runtime.ts';
-import type { ContractRec } from './state.ts';
+import { type ContractRec, hexKey } from './state.ts';
 
-const ZERO: Resources = { cru: 0n, sru: 0n, hru: 0n, mru: 0n };
+const ZERO: Resources = Object.freeze({ cru: 0n, sru: 0n, hru: 0n, mru: 0n });
+
+export interface CostMemo {
+  kind: string;
+  seconds: number;
+  resources: Resources;
+  unbilled: bigint;
+  policy: PricingPolicy;
+  priceMusd: number;
+  minMusd: number;
+  maxMusd: number;
+  onRentedNode: boolean;
+  publicIps: number;
+  cost: ContractCost;
+  planck: bigint;
+  extraPlanck: bigint;
+  breakdown: Record<string, bigint> | null;
+}
+
+
 const keyCache = new Map<string, Uint8Array>();
 
 function accountKey(address: string): Uint8Array {
@@ -107,23 +128,41 @@ export function billContract(rt: Runtime, contractId: bigint): void {
 
   const node = d.kind === 'name' ? undefined : s.nodes.get(d.nodeId);
   if (d.kind !== 'name' && !node) throw chainError('NodeNotExists');
-  const cost = contractCost({
-    kind: d.kind,
-    seconds,
-    policy,
-    ...(d.kind === 'node'
-      ? {
-          resources: rec.used ?? ZERO,
-          publicIps: d.publicIps,
-          unbilledNuUnitsUsd: (rec.billingInfo?.amountUnbilled ?? 0n) + reportUnits,
-          onRentedNode,
-        }
-      : {}),
-    ...(d.kind === 'rent' ? { resources: node!.resources } : {}),
-  });
-  const price = { priceMusd: s.tftPrice.get(), minMusd: cfg.minTftPriceMusd, maxMusd: cfg.maxTftPriceMusd };
-  const planck = unitsUsdToTft(cost.unitsUsd, price);
-  const extraPlanck = cost.extraFeeUnitsUsd === 0n ? 0n : unitsUsdToTft(cost.extraFeeUnitsUsd, price);
+  const resources = d.kind === 'node' ? (rec.used ?? ZERO) : d.kind === 'rent' ? node!.resources : ZERO;
+  const unbilled = d.kind === 'node' ? (rec.billingInfo?.amountUnbilled ?? 0n) + reportUnits : 0n;
+  const priceMusd = s.tftPrice.get();
+  // Cost and its TFT value are pure functions of these inputs: reuse them while nothing changed
+  // (a contract's usage, IPs, policy and price rarely move between hourly bills).
+  const costMemo = rt.costMemo;
+  const memoKey = idKey(contractId);
+  const memo = costMemo.get(memoKey);
+  let cost: ContractCost;
+  let planck: bigint;
+  let extraPlanck: bigint;
+  if (
+    memo !== undefined && memo.seconds === seconds && memo.resources === resources && memo.unbilled === unbilled &&
+    memo.policy === policy && memo.priceMusd === priceMusd && memo.onRentedNode === onRentedNode &&
+    memo.kind === d.kind && memo.publicIps === (d.kind === 'node' ? d.publicIps : 0) &&
+    memo.minMusd === cfg.minTftPriceMusd && memo.maxMusd === cfg.maxTftPriceMusd
+  ) {
+    ({ cost, planck, extraPlanck } = memo);
+  } else {
+    cost = contractCost({
+      kind: d.kind,
+      seconds,
+      policy,
+      ...(d.kind === 'node' ? { resources, publicIps: d.publicIps, unbilledNuUnitsUsd: unbilled, onRentedNode } : {}),
+      ...(d.kind === 'rent' ? { resources } : {}),
+    });
+    const price = { priceMusd, minMusd: cfg.minTftPriceMusd, maxMusd: cfg.maxTftPriceMusd };
+    planck = unitsUsdToTft(cost.unitsUsd, price);
+    extraPlanck = cost.extraFeeUnitsUsd === 0n ? 0n : unitsUsdToTft(cost.extraFeeUnitsUsd, price);
+    costMemo.set(memoKey, {
+      kind: d.kind, seconds, resources, unbilled, policy, priceMusd, onRentedNode,
+      publicIps: d.kind === 'node' ? d.publicIps : 0, minMusd: cfg.minTftPriceMusd, maxMusd: cfg.maxTftPriceMusd,
+      cost, planck, extraPlanck, breakdown: null,
+    });
+  }
 
   const twin = s.twins.get(rec.contract.twinId);
   if (!twin) throw chainError('TwinNotExists');
@@ -172,16 +211,33 @@ export function billContract(rt: Runtime, contractId: bigint): void {
   });
   if (result.outcome === 'skipped') return;
 
-  rt.putAccount({ ...acct, free: result.account.free, frozen: result.account.frozen, reserved: result.account.reserved });
+  const stored = s.accounts.get(hexKey(twin.account));
+  if (stored) {
+    // in place (journaled): one bill per active contract per cycle should not copy records
+    const j = s.j;
+    if (stored.free !== result.account.free) j.setField(stored, 'free', result.account.free);
+    if (stored.frozen !== result.account.frozen) j.setField(stored, 'frozen', result.account.frozen);
+    if (stored.reserved !== result.account.reserved) j.setField(stored, 'reserved', result.account.reserved);
+  } else {
+    rt.putAccount({ ...acct, free: result.account.free, frozen: result.account.frozen, reserved: result.account.reserved });
+  }
 
-  const breakdown: Record<string, bigint> = {
-    ...(cost.breakdown as unknown as Record<string, bigint>),
-    reportUnitsUsd: reportUnits,
-    planckBeforeDiscount: planck,
-    planckDue: disc.amountPlanck,
-    extraFeePlanck: extraPlanck,
-    charged: result.chargedPlanck,
-  };
+  // Identical bills share one (immutable) breakdown object: bill history is most of a cycle's memory.
+  const m = costMemo.get(memoKey);
+  let breakdown: Record<string, bigint>;
+  if (m?.cost === cost && m.breakdown !== null && m.breakdown['planckDue'] === disc.amountPlanck && m.breakdown['charged'] === result.chargedPlanck) {
+    breakdown = m.breakdown;
+  } else {
+    breakdown = {
+      ...(cost.breakdown as unknown as Record<string, bigint>),
+      reportUnitsUsd: reportUnits,
+      planckBeforeDiscount: planck,
+      planckDue: disc.amountPlanck,
+      extraFeePlanck: extraPlanck,
+      charged: result.chargedPlanck,
+    };
+    if (m?.cost === cost) m.breakdown = breakdown;
+  }
   for (const ev of result.events) {
     if (ev.name === 'NodeContractCanceled' || ev.name === 'RentContractCanceled' || ev.name === 'NameContractCanceled') {
       continue; // removeContract emits it, after IPsFreed
@@ -196,18 +252,20 @@ export function billContract(rt: Runtime, contractId: bigint): void {
   if (result.payout) creditPayout(rt, result.payout, rec, policy.foundationAccount, policy.certifiedSalesAccount);
 
   rec = s.contracts.get(contractId)!;
-  const next: ContractRec = {
-    ...rec,
-    payment: result.payment,
-    lastBilled: result.updateTimestamp ? rt.now : rec.lastBilled,
-    billingInfo:
-      rec.billingInfo && result.resetNu ? { ...rec.billingInfo, amountUnbilled: 0n } : rec.billingInfo,
-    contract: {
-      ...rec.contract,
-      state: deleting === undefined ? fromGrace(result.state, rec.deployed) : rec.contract.state,
-    },
-  };
-  rt.putContract(next);
+  // Allocate only what changed: a bill runs for every active contract every cycle.
+  const newState = deleting === undefined ? fromGrace(result.state, rec.deployed) : rec.contract.state;
+  const cur = rec.contract.state;
+  const sameState =
+    newState.kind === cur.kind &&
+    (newState.kind !== 'GracePeriod' || (cur as { sinceBlock: number }).sinceBlock === newState.sinceBlock);
+  const j = s.j;
+  j.setField(rec, 'payment', result.payment);
+  if (result.updateTimestamp) j.setField(rec, 'lastBilled', rt.now);
+  if (rec.billingInfo && result.resetNu && rec.billingInfo.amountUnbilled !== 0n) {
+    j.setField(rec, 'billingInfo', { ...rec.billingInfo, amountUnbilled: 0n });
+  }
+  if (!sameState) j.setField(rec, 'contract', { ...rec.contract, state: newState });
+  const next = rec;
 
   const bill: BillRecord = {
     contractId,

@@ -66,9 +66,9 @@ export interface ChainOptions {
   fsync?: boolean;
   /** Log records between automatic checkpoints; default 10 000. */
   checkpointEvery?: number;
-  /** Events kept in memory for `subscribeEvents({ fromBlock })`; default 200 000. */
+  /** Events kept in memory for `subscribeEvents({ fromBlock })`; default 50 000. */
   eventRetention?: number;
-  /** Bills kept per contract; default 10 000. */
+  /** Bills kept per contract (the oldest are dropped); default 1 000. */
   maxBillsPerContract?: number;
   /** Start from a JSON dump written by `dumpState` (ignored when `stateDir` already holds a chain). */
   loadStateFile?: string;
@@ -109,6 +109,8 @@ export class Chain {
   private intervalMs: number;
   private timer: NodeJS.Timeout | null = null;
   private pending: PendingTx[] = [];
+  /** Waiting calls per signer (hex), for the next nonce. */
+  private pendingBySigner = new Map<string, number>();
   private events: ChainEvent[] = [];
   private eventHandlers = new Set<EventHandler>();
   private blockHandlers = new Set<BlockHandler>();
@@ -129,7 +131,7 @@ export class Chain {
     this.wal = wal;
     this.mockSignatures = options.mockSignatures === true;
     this.checkpointEvery = options.checkpointEvery ?? 10_000;
-    this.eventRetention = options.eventRetention ?? 200_000;
+    this.eventRetention = options.eventRetention ?? 50_000;
   }
 
   /** Creates (or, with `stateDir`, reopens) a chain. */
@@ -177,7 +179,7 @@ export class Chain {
       stakingPoolAccount: publicKeyFromAddress(STAKING_POOL),
       foundationAccount: publicKeyFromAddress(policy.foundationAccount),
       certifiedSalesAccount: publicKeyFromAddress(policy.certifiedSalesAccount),
-      maxBillsPerContract: o.maxBillsPerContract ?? 10_000,
+      maxBillsPerContract: o.maxBillsPerContract ?? 1_000,
     };
     for (const [k, v] of [
       ['billingFrequency', config.billingFrequency],
@@ -311,8 +313,7 @@ export class Chain {
     };
     for (let i = 0; i < n; i++) {
       const ts = i === n - 1 && lastTimestamp !== undefined ? lastTimestamp : s.head.timestamp + step;
-      const batch = this.pending;
-      this.pending = [];
+      const batch = this.takePending();
       if (batch.length > 0) flushEmpty();
       const outcomes = this.buildBlock(batch, ts, false);
       if (batch.length > 0 && outcomes.some((o) => !(o instanceof Error))) {
@@ -354,9 +355,15 @@ export class Chain {
 
   /** Next nonce of an account, counting calls waiting for a block. */
   nextNonce(publicKey: Uint8Array): number {
-    const base = this.state.account(publicKey)?.nonce ?? 0;
     const hex = bytesToHex(publicKey);
-    return base + this.pending.filter((p) => bytesToHex(p.tx.signer) === hex).length;
+    return (this.state.accounts.get(hex)?.nonce ?? 0) + (this.pendingBySigner.get(hex) ?? 0);
+  }
+
+  private takePending(): PendingTx[] {
+    const batch = this.pending;
+    this.pending = [];
+    this.pendingBySigner.clear();
+    return batch;
   }
 
   /**
@@ -382,6 +389,8 @@ export class Chain {
         const [o] = this.buildInstant({ tx, raw, resolve: () => {}, reject: () => {} });
         return o instanceof Error ? Promise.reject(o) : Promise.resolve(o!);
       }
+      const hex = bytesToHex(tx.signer);
+      this.pendingBySigner.set(hex, (this.pendingBySigner.get(hex) ?? 0) + 1);
       return new Promise((resolve, reject) => this.pending.push({ tx, raw, resolve, reject }));
     } catch (err) {
       return Promise.reject(err);
@@ -504,8 +513,7 @@ export class Chain {
   }
 
   private rejectPending(): void {
-    const p = this.pending;
-    this.pending = [];
+    const p = this.takePending();
     for (const x of p) x.reject(chainError('Dropped', 'the chain was reverted or reloaded before this call was mined'));
   }
 
@@ -537,7 +545,9 @@ export class Chain {
 
   // ---- views ------------------------------------------------------------------------------------------
 
-  getAccount(publicKey: Uint8Array): Account & { reserved: bigint; frozen: bigint } {
+  getAccount(key: Uint8Array): Account & { reserved: bigint; frozen: bigint } {
+    // a private copy: the caller may reuse its buffer, and account keys' hex is cached per object
+    const publicKey = Uint8Array.from(key);
     const a = this.state.account(publicKey);
     return {
       publicKey: publicKey.slice(),
@@ -632,7 +642,7 @@ export class Chain {
     let ids: bigint[];
     if (filter.nodeId !== undefined) ids = [...(s.contractsByNode.get(filter.nodeId) ?? [])];
     else if (filter.twinId !== undefined) ids = [...(s.contractsByTwin.get(filter.twinId) ?? [])];
-    else ids = [...s.contracts.map.keys()];
+    else ids = s.contracts.ids();
     ids.sort(cmpBig);
     const out: Contract[] = [];
     for (const id of ids) {

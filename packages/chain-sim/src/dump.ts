@@ -48,7 +48,7 @@ export function exportState(s: ChainState, events: ChainEvent[]): StateDump {
     nodes: [...s.nodes.values()].sort(byNum((n) => n.id)),
     contracts: [...s.contracts.values()].sort((a, b) => cmpBig(a.contract.contractId, b.contract.contractId)),
     hashIndex: [...s.contractByNodeHash.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
-    bills: [...s.bills.map.entries()].filter(([, l]) => l.length > 0).sort((a, b) => cmpBig(a[0], b[0])),
+    bills: s.bills.entries().filter(([, l]) => l.length > 0).sort((a, b) => cmpBig(a[0], b[0])),
     reportLedgers: [...s.reportLedgers.values()].sort((a, b) => cmpBig(a.contractId, b.contractId)),
     events,
   };
@@ -93,7 +93,7 @@ export function importState(dump: StateDump): ChainState {
     else s.nameRegistry.set(d.name, id);
   }
   for (const [k, id] of dump.hashIndex) s.contractByNodeHash.set(k, id);
-  for (const [id, list] of dump.bills) s.bills.map.set(id, list.slice());
+  for (const [id, list] of dump.bills) s.bills.setList(id, list.slice());
   for (const l of dump.reportLedgers) s.reportLedgers.set(l.contractId, l);
   return s;
 }

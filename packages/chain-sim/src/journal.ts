@@ -15,6 +15,17 @@ export class Journal {
     this.undo?.push(fn);
   }
 
+  /** Sets one field of a mutable record (hot paths), recording how to undo it. */
+  setField<T extends object, K extends keyof T>(obj: T, key: K, value: T[K]): void {
+    if (this.undo !== null) {
+      const old = obj[key];
+      this.undo.push(() => {
+        obj[key] = old;
+      });
+    }
+    obj[key] = value;
+  }
+
   /** Runs `fn` atomically: if it throws, every journaled write it made is undone. */
   atomic<T>(fn: () => T): T {
     const outer = this.undo;
@@ -41,8 +52,11 @@ function rollback(log: (() => void)[]): void {
 export class JMap<K, V> {
   map = new Map<K, V>();
   private readonly j: Journal;
-  constructor(j: Journal) {
+  /** For maps whose records are mutated in place (through `Journal.setField`): copy them in snapshots. */
+  private readonly clone: ((v: V) => V) | null;
+  constructor(j: Journal, clone: ((v: V) => V) | null = null) {
     this.j = j;
+    this.clone = clone;
   }
 
   get size(): number {
@@ -82,10 +96,20 @@ export class JMap<K, V> {
     return this.map.entries();
   }
   snapshot(): Map<K, V> {
-    return new Map(this.map);
+    const c = this.clone;
+    if (c === null) return new Map(this.map);
+    const out = new Map<K, V>();
+    for (const [k, v] of this.map) out.set(k, c(v));
+    return out;
   }
   restore(from: Map<K, V>): void {
-    this.map = new Map(from);
+    const c = this.clone;
+    if (c === null) {
+      this.map = new Map(from);
+      return;
+    }
+    this.map = new Map();
+    for (const [k, v] of from) this.map.set(k, c(v));
   }
 }
 
@@ -131,46 +155,6 @@ export class JSetMap<K, V> {
   }
 }
 
-/** A map of append-only lists (bill history) with journaled push. */
-export class JListMap<K, V> {
-  map = new Map<K, V[]>();
-  private readonly j: Journal;
-  constructor(j: Journal) {
-    this.j = j;
-  }
-
-  get(k: K): readonly V[] {
-    return this.map.get(k) ?? [];
-  }
-  push(k: K, v: V, limit: number): void {
-    let list = this.map.get(k);
-    if (!list) {
-      list = [];
-      this.map.set(k, list);
-    }
-    const l = list;
-    l.push(v);
-    if (l.length > limit) {
-      const dropped = l.shift() as V;
-      this.j.record(() => {
-        l.pop();
-        l.unshift(dropped);
-      });
-    } else {
-      this.j.record(() => l.pop());
-    }
-  }
-  snapshot(): Map<K, V[]> {
-    const out = new Map<K, V[]>();
-    for (const [k, l] of this.map) out.set(k, l.slice());
-    return out;
-  }
-  restore(from: Map<K, V[]>): void {
-    this.map = new Map();
-    for (const [k, l] of from) this.map.set(k, l.slice());
-  }
-}
-
 export class JCell<T> {
   private readonly j: Journal;
   private v: T;
@@ -187,5 +171,49 @@ export class JCell<T> {
       this.v = old;
     });
     this.v = v;
+  }
+}
+
+/**
+ * Map keys for u64 ids: a Map hashes a bigint on every lookup (about 10× slower than a number),
+ * and contracts are looked up several times per bill. Exact: ids above 2^53 fall back to strings.
+ */
+export type IdKey = number | string;
+export function idKey(id: bigint): IdKey {
+  return id <= 9007199254740991n ? Number(id) : id.toString();
+}
+
+/** A journaled map keyed by u64 ids (bigint in the API, numbers inside). */
+export class JIdMap<V> {
+  readonly inner: JMap<IdKey, V>;
+  constructor(j: Journal, clone: ((v: V) => V) | null = null) {
+    this.inner = new JMap<IdKey, V>(j, clone);
+  }
+  get size(): number {
+    return this.inner.size;
+  }
+  get(id: bigint): V | undefined {
+    return this.inner.get(idKey(id));
+  }
+  has(id: bigint): boolean {
+    return this.inner.has(idKey(id));
+  }
+  set(id: bigint, v: V): void {
+    this.inner.set(idKey(id), v);
+  }
+  delete(id: bigint): void {
+    this.inner.delete(idKey(id));
+  }
+  values(): IterableIterator<V> {
+    return this.inner.values();
+  }
+  ids(): bigint[] {
+    return [...this.inner.map.keys()].map((k) => BigInt(k));
+  }
+  snapshot(): Map<IdKey, V> {
+    return this.inner.snapshot();
+  }
+  restore(from: Map<IdKey, V>): void {
+    this.inner.restore(from);
   }
 }

@@ -9,12 +9,13 @@ import type {
   PublicIp,
   Twin,
 } from '@sc4it/types';
-import { bytesToHex, equalBytes } from '@sc4it/types';
+import { equalBytes } from '@sc4it/types';
 import { nruReportCost } from '@sc4it/billing';
-import { addSeedReports, billContract } from './billing-loop.ts';
+import { type CostMemo, addSeedReports, billContract } from './billing-loop.ts';
 import { chainError } from './errors.ts';
+import { type IdKey, idKey } from './journal.ts';
 import { isValidPublicIp4 } from './ip4.ts';
-import { type AccountRec, type ChainState, type ContractRec, EventBuffer, emptyPayment, nodeHashKey } from './state.ts';
+import { type AccountRec, type ChainState, type ContractRec, EventBuffer, emptyPayment, hexKey as bytesToHex, nodeHashKey } from './state.ts';
 
 const GIB = 1n << 30n;
 const MIN_NAME_LENGTH = 3;
@@ -26,6 +27,11 @@ const MAX_FARM_PUBLIC_IPS = 256;
 /** Executes calls against the state of the block being built (pallet-tfgrid + pallet-smart-contract). */
 export class Runtime {
   readonly ev = new EventBuffer();
+  /**
+   * Derived, not state: each contract's last cost inputs and result. Matched on input identity
+   * (chain-state objects are immutable), so it never serves a stale value, also after a revert.
+   */
+  readonly costMemo = new Map<IdKey, CostMemo>();
   /** Number and unix seconds of the block being built. */
   block = 0;
   now = 0;
@@ -431,6 +437,7 @@ export class Runtime {
 
   /** `remove_contract` (spec §11 step 9): frees IPs, drops every index, emits the cancel event. */
   removeContract(contractId: bigint): void {
+    this.costMemo.delete(idKey(contractId));
     const rec = this.s.contracts.get(contractId);
     if (!rec) throw chainError('ContractNotExists');
     const d = rec.contract.contractType;

@@ -1,5 +1,4 @@
 import type {
-  BillRecord,
   ChainEvent,
   Contract,
   Farm,
@@ -11,7 +10,8 @@ import type {
 } from '@sc4it/types';
 import { bytesToHex } from '@sc4it/types';
 import { type BillingModel, type ContractReports, EMPTY_PAYMENT_STATE, type PaymentState } from '@sc4it/billing';
-import { JCell, JListMap, JMap, JSetMap, Journal } from './journal.ts';
+import { BillLogs } from './bill-log.ts';
+import { JCell, JIdMap, JMap, JSetMap, Journal } from './journal.ts';
 
 /** An account's balances (planck). `frozen` is the v2.7 `gridlock` lock. */
 export interface AccountRec {
@@ -79,7 +79,8 @@ export interface HeadInfo {
 /** Everything the chain stores, with the indexes tfchain keeps, all journaled. */
 export class ChainState {
   readonly j = new Journal();
-  readonly accounts = new JMap<string, AccountRec>(this.j);
+  /** Records mutated in place by billing (free / reserved / frozen): snapshots copy them. */
+  readonly accounts = new JMap<string, AccountRec>(this.j, (a) => ({ ...a }));
   readonly twins = new JMap<number, TwinRec>(this.j);
   readonly twinByAccount = new JMap<string, number>(this.j);
   readonly farms = new JMap<number, Farm>(this.j);
@@ -87,7 +88,8 @@ export class ChainState {
   readonly nodes = new JMap<number, Node>(this.j);
   readonly nodeByTwin = new JMap<number, number>(this.j);
   readonly nodesByFarm = new JSetMap<number, number>(this.j);
-  readonly contracts = new JMap<bigint, ContractRec>(this.j);
+  /** Records whose billing fields are mutated in place (`payment`, `lastBilled`, …): snapshots copy them. */
+  readonly contracts = new JIdMap<ContractRec>(this.j, (r) => ({ ...r }));
   readonly contractByNodeHash = new JMap<string, bigint>(this.j);
   readonly activeNodeContracts = new JSetMap<number, bigint>(this.j);
   readonly activeRentForNode = new JMap<number, bigint>(this.j);
@@ -95,9 +97,9 @@ export class ChainState {
   readonly billingLoop = new JSetMap<number, bigint>(this.j);
   readonly contractsByTwin = new JSetMap<number, bigint>(this.j);
   readonly contractsByNode = new JSetMap<number, bigint>(this.j);
-  readonly bills = new JListMap<bigint, BillRecord>(this.j);
+  readonly bills = new BillLogs(this.j);
   /** Usage-report ledger of the seed's `add_reports`, per contract. */
-  readonly reportLedgers = new JMap<bigint, ContractReports>(this.j);
+  readonly reportLedgers = new JIdMap<ContractReports>(this.j);
   readonly twinCounter = new JCell(this.j, 0);
   readonly farmCounter = new JCell(this.j, 0);
   readonly nodeCounter = new JCell(this.j, 0);
@@ -116,8 +118,20 @@ export class ChainState {
   }
 
   account(publicKey: Uint8Array): AccountRec | undefined {
-    return this.accounts.get(bytesToHex(publicKey));
+    return this.accounts.get(hexKey(publicKey));
   }
+}
+
+const hexCache = new WeakMap<Uint8Array, string>();
+
+/** Hex of an account key, cached per (immutable) key object: accounts are looked up on every bill. */
+export function hexKey(bytes: Uint8Array): string {
+  let h = hexCache.get(bytes);
+  if (h === undefined) {
+    h = bytesToHex(bytes);
+    hexCache.set(bytes, h);
+  }
+  return h;
 }
 
 export function nodeHashKey(nodeId: number, hash: string): string {
