@@ -48,6 +48,9 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
             state.current = name;
             await options.hooks?.beforeStep?.(name);
           },
+          moment: async (label, data) => {
+            await options.hooks?.moment?.(label, data);
+          },
           afterStep: async (name, result) => {
             state.current = null;
             await options.hooks?.afterStep?.(name, result);

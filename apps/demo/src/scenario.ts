@@ -31,6 +31,8 @@ export interface ScenarioHooks {
   afterStep?: (name: string, result: StepResult) => Promise<void> | void;
   /** Called before each step. */
   beforeStep?: (name: string) => Promise<void> | void;
+  /** Called at notable moments inside steps: `grace` (a contract paused), `resumed`. */
+  moment?: (label: 'grace' | 'resumed', data: { contractId: bigint }) => Promise<void> | void;
 }
 
 export interface ScenarioState {
@@ -283,6 +285,7 @@ export async function runScenario(grid: DemoGrid, print: (line: string) => void,
     const paused = await dave.waitForState(r.contractId, 'paused', { nodeId: n2.id, timeoutMs: 30_000 });
     check(paused.workloads.every((w) => w.result?.state === 'paused'), 'not paused');
     say(`node ${n2.id} paused it: ${states(paused)}`);
+    await hooks.moment?.('grace', { contractId: r.contractId });
     await grid.fund(dave.identity.publicKey, 50n * TFT);
     say('topped up with 50 TFT');
     let blocks = 0;
@@ -293,6 +296,7 @@ export async function runScenario(grid: DemoGrid, print: (line: string) => void,
     }
     check(c !== null && c.state.kind !== 'GracePeriod' && c.state.kind !== 'Deleted', `contract is ${c?.state.kind}`);
     const resumed = await dave.waitForState(r.contractId, 'ok', { nodeId: n2.id, timeoutMs: 30_000 });
+    await hooks.moment?.('resumed', { contractId: r.contractId });
     return `paused after ${hours} h without funds, resumed ${blocks} blocks after the top-up (chain state ${c.state.kind}): ${states(resumed)}`;
   });
 

@@ -91,6 +91,10 @@ function renderContracts(bills: Map<string, bigint>): void {
       el('td', {}, formatTft(bills.get(c.contractId.toString()) ?? 0n, 4)),
     );
     row.addEventListener('click', () => {
+      if (selected !== c.contractId) {
+        $('#seal-out').textContent = '';
+        $('#seal-out').removeAttribute('data-opened');
+      }
       selected = c.contractId;
       void renderDetail();
       queueRefresh();
@@ -303,6 +307,7 @@ async function refresh(): Promise<void> {
   refreshing = true;
   try {
     await renderChain();
+    config.users = ((await (await fetch('/api/config')).json()) as Config).users;
     contracts = await chain.listContracts();
     known = (await (await fetch('/api/deployments')).json()) as KnownDeployment[];
     const bills = new Map<string, bigint>();
