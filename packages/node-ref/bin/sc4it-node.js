@@ -40,13 +40,14 @@ if (keyType !== 'sr25519' && keyType !== 'ed25519') {
   process.exit(2);
 }
 
-const { createNode } = await import('../dist/index.js');
+const { createNode, reconnectingChain } = await import('../dist/index.js');
 const { identityFromMnemonic } = await import('@sc4it/crypto');
 // node-ref talks to chains only through ChainClient; the JSON-RPC client comes from chain-sim,
 // loaded at run time so the library itself never depends on it.
 const { connectChain } = await import('@sc4it/chain-sim');
 
-const chain = await connectChain(values.chain);
+// a lost chain connection is reopened on the next call; event subscriptions resume where they stopped
+const chain = reconnectingChain(() => connectChain(values.chain));
 const identity = identityFromMnemonic(mnemonic, keyType);
 const options = {
   log: (e) => {

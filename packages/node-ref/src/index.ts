@@ -24,3 +24,4 @@ export { createNode, NODE_COMMANDS } from './create-node.ts';
 export type { CreateNodeInit, RunningNode } from './create-node.ts';
 export { defaultNodeDeps } from './deps.ts';
 export { replyJson, replyBytes } from './reply-json.ts';
+export { reconnectingChain } from './reconnecting-chain.ts';

@@ -99,3 +99,61 @@ describe('restart mid-deploy', () => {
     expect(got['description']).toBe('during the outage too');
   });
 });
+
+describe('chain connection lost and back, node keeps running', () => {
+  it('reconnects, finishes waiting deployments and applies a cancel made during the outage', async () => {
+    const { reconnectingChain } = await import('../src/reconnecting-chain.ts');
+    const dir = await mkdtemp(join(tmpdir(), 'node-ref-reconnect-'));
+    const { chain, client, dev } = await createDevChain({}, { nodes: 1, publicIps: 0 });
+    const relayResolver = chainTwinResolver(client);
+    const relay = await startRelay({ domain: DOMAIN, resolver: relayResolver });
+    const account = dev.accounts.bob;
+    await sendCall(client, account.identity, { method: 'updateTwin', args: { relay: DOMAIN, pk: account.identity.secp256k1.publicKey } });
+    const resolver = chainTwinResolver(client);
+    const peer = new RmbPeer({ identity: account.identity, twinId: account.twinId, relays: relay.url, resolver, onError: () => {} });
+    await peer.connect();
+    const bob = new User(account, client, peer);
+    let server = await serveChain(chain);
+    const port = server.port;
+    const rpc = reconnectingChain(() => connectChain(`ws://127.0.0.1:${port}`));
+    const n = dev.nodes[0]!;
+    const running = await createNode({
+      chain: rpc,
+      identity: n.account.identity,
+      nodeId: n.id,
+      twinId: n.twinId,
+      stateDir: dir,
+      relayUrl: relay.url,
+      relayDomain: DOMAIN,
+      options: { sync: false, syncIntervalMs: 0, reportCheckIntervalMs: 0, outboxRetryMs: 20 },
+      peer: { onError: () => {} },
+    });
+    try {
+      const d1 = diskDeployment(bob.twinId, 1, 'runs before');
+      const c1 = await bob.createContract(n.id, d1);
+      await bob.call(running.twinId, 'zos.deployment.deploy', bob.sign(d1));
+      await waitFor(running, bob.twinId, c1, allIn('ok'));
+      const d2 = diskDeployment(bob.twinId, 2, 'sent during the outage');
+      const c2 = await bob.createContract(n.id, d2);
+      await server.close();
+      await bob.cancel(c1); // the node cannot see this event now
+      await bob.call(running.twinId, 'zos.deployment.deploy', bob.sign(d2));
+      expect(running.node.record(bob.twinId, c2)?.job).toEqual({ op: 'provision' });
+      server = await serveChain(chain, { port });
+      await waitFor(running, bob.twinId, c2, allIn('ok'));
+      // the subscription resumed from the last block seen: the missed cancel arrives
+      await waitFor(running, bob.twinId, c1, allIn('deleted'));
+      expect(running.node.record(bob.twinId, c1)?.workloads[0]?.result.message).toBe('contract canceled event received');
+    } finally {
+      await running.stop();
+      await rpc.close();
+      await server.close();
+      await peer.close();
+      await resolver.close?.();
+      await relay.close();
+      await relayResolver.close?.();
+      chain.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
