@@ -7,7 +7,7 @@ import { allIn, diskDeployment, startGrid, vmDeployment, waitFor, type Grid, typ
 // node-ref README (owner check, cancellation by the node). Chain states come from chain-sim.
 let grid: Grid;
 beforeAll(async () => {
-  grid = await startGrid({ nodes: 2, publicIps: 3, chain: { billingFrequency: 10 } });
+  grid = await startGrid({ nodes: 2, publicIps: 3, chain: { billingFrequency: 10, gracePeriodBlocks: 2000 } });
 });
 afterAll(async () => {
   await grid?.close();
@@ -149,14 +149,33 @@ describe('contract lifecycle', () => {
     await node.node.flushOutbox(); // deployed mark + used resources, which billing uses
     const alice = (await import('@sc4it/chain-sim')).devIdentity('alice');
     const acct = await grid.client.getAccount(dave.account.identity.publicKey);
-    await sendCall(grid.client, dave.account.identity, { method: 'transfer', args: { to: alice.publicKey, amount: acct.balance - 1_000_000n } });
-    for (let i = 0; i < 200 && (await grid.client.getContract(contractId))?.state.kind !== 'GracePeriod'; i++) await grid.client.warp(6 * 3600);
+    await sendCall(grid.client, dave.account.identity, { method: 'transfer', args: { to: alice.publicKey, amount: acct.balance - 10_000n } });
+    for (let i = 0; i < 400 && (await grid.client.getContract(contractId))?.state.kind !== 'GracePeriod'; i++) await grid.client.warp(1800);
     expect((await grid.client.getContract(contractId))?.state.kind).toBe('GracePeriod');
     const paused = await waitFor(node, dave.twinId, contractId, (r) => r.workloads.filter((w) => w.type !== 'network').every((w) => w.result.state === 'paused'));
     expect(paused.workloads.find((w) => w.name === 'vm')?.result.message).toBe('paused');
     await sendCall(grid.client, alice, { method: 'fund', args: { to: dave.account.identity.publicKey, amount: 100_000n * 10_000_000n } });
-    for (let i = 0; i < 20 && (await grid.client.getContract(contractId))?.state.kind === 'GracePeriod'; i++) await grid.client.warp(600);
+    for (let i = 0; i < 50 && (await grid.client.getContract(contractId))?.state.kind === 'GracePeriod'; i++) await grid.client.warp(60);
     expect(['Created', 'Deployed']).toContain((await grid.client.getContract(contractId))?.state.kind);
     await waitFor(node, dave.twinId, contractId, allIn('ok'));
+  });
+  it('grace running out: the chain deletes the contract (out of funds) and the node deprovisions', async () => {
+    const { charlie } = grid.users;
+    const node = grid.nodes[1]!; // node 0 already runs dave's 16 GiB VM
+    const d = vmDeployment(charlie.twinId, { memoryGiB: 16, subnet: 42 });
+    const contractId = await charlie.createContract(node.node.nodeId, d, 0);
+    await charlie.call(node.twinId, 'zos.deployment.deploy', charlie.sign(d));
+    await waitFor(node, charlie.twinId, contractId, allIn('ok'));
+    await node.node.flushOutbox();
+    const alice = (await import('@sc4it/chain-sim')).devIdentity('alice');
+    const acct = await grid.client.getAccount(charlie.account.identity.publicKey);
+    await sendCall(grid.client, charlie.account.identity, { method: 'transfer', args: { to: alice.publicKey, amount: acct.balance - 10_000n } });
+    for (let i = 0; i < 400 && (await grid.client.getContract(contractId))?.state.kind !== 'GracePeriod'; i++) await grid.client.warp(1800);
+    await waitFor(node, charlie.twinId, contractId, (r) => r.workloads.some((w) => w.result.state === 'paused'));
+    for (let i = 0; i < 100 && (await grid.client.getContract(contractId)) !== null; i++) await grid.client.warp(1800);
+    const gone = grid.chain.eventsFrom(0).find((e) => e.name === 'NodeContractCanceled' && e.data['contractId'] === contractId);
+    expect(gone?.data['cause']).toBe('OutOfFunds');
+    const rec = await waitFor(node, charlie.twinId, contractId, allIn('deleted'));
+    expect(rec.workloads[0]!.result.message).toBe('contract canceled event received');
   });
 });
