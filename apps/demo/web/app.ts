@@ -4,10 +4,10 @@
  * with a key that stays in local storage, and opens sealed data with a pasted key.
  */
 import { RpcChainClient } from '@sc4it/chain-sim';
-import { GridClient, chainTwinKeys, formatBytes, formatTft, openSummary, type Deployment } from '@sc4it/client';
+import { GridClient, chainTwinKeys, formatBytes, formatTft, openSummary } from '@sc4it/client';
 import { generateMnemonic, identityFromMnemonic, isValidMnemonic, multisigStatus, type Identity } from '@sc4it/crypto';
 import { deploymentHash } from '@sc4it/hash';
-import { hexToBytes, type BillRecord, type ChainEvent, type Contract, type NodeWithUsage, type Twin } from '@sc4it/types';
+import { hexToBytes, type BillRecord, type ChainEvent, type Contract, type Deployment, type NodeWithUsage, type Twin } from '@sc4it/types';
 
 interface Config {
   chainUrl: string;
@@ -44,10 +44,6 @@ function badge(state: string): HTMLElement {
 
 function short(hex: string, n = 8): string {
   return hex.length > 2 * n ? `${hex.slice(0, n)}…${hex.slice(-4)}` : hex;
-}
-
-function toHex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
 let config: Config;
@@ -459,4 +455,4 @@ async function main(): Promise<void> {
 }
 
 void main();
-export { toHex };
+

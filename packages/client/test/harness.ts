@@ -36,6 +36,9 @@ export interface GridOptions {
   nodeDeps?: (index: number) => Record<string, unknown> | undefined;
   billingFrequency?: number;
   gracePeriodBlocks?: number;
+  /** Block production (default instant: one block per call). */
+  mode?: 'instant' | 'interval';
+  blockIntervalMs?: number;
 }
 
 const NODE_WORDS = ['node1', 'node2', 'node3'] as const;
@@ -46,6 +49,8 @@ export async function startGrid(options: GridOptions = {}): Promise<Grid> {
     devChainOptions({
       billingFrequency: options.billingFrequency ?? 10,
       gracePeriodBlocks: options.gracePeriodBlocks ?? 100,
+      ...(options.mode === undefined ? {} : { mode: options.mode }),
+      ...(options.blockIntervalMs === undefined ? {} : { blockIntervalMs: options.blockIntervalMs }),
     }),
   );
   const client = chain.client();
