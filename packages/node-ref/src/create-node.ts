@@ -3,7 +3,6 @@ import { RmbPeer, chainTwinResolver, type RmbIncoming, type TwinResolver } from 
 import { replyBytes } from './reply-json.ts';
 import { NodeError } from './zos-errors.ts';
 import { equalBytes, sendCall, type ChainClient } from '@sc4it/types';
-import { defaultNodeDeps } from './deps.ts';
 import { ReferenceNode, type NodeDeps, type NodeOptions } from './node.ts';
 
 /** The bus commands the node serves, named as zos names them (zosbase pkg/zos_api/routes.go). */
@@ -89,7 +88,7 @@ export async function createNode(init: CreateNodeInit): Promise<RunningNode> {
     twinId,
     nodeId: init.nodeId,
     stateDir: init.stateDir,
-    deps: { ...defaultNodeDeps(), ...init.deps },
+    ...(init.deps === undefined ? {} : { deps: init.deps }),
     ...(init.options === undefined ? {} : { options: init.options }),
   });
   await node.start();

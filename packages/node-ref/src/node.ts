@@ -15,6 +15,7 @@ import {
   signTransaction,
 } from '@sc4it/types';
 import { addCapacity, nodeReserved, u64, usableMemory, workloadCapacity, zeroCapacity, type Capacity, GiB } from './capacity.ts';
+import { defaultNodeDeps } from './deps.ts';
 import { JsonDoc } from './json-doc.ts';
 import { installOrder, typeRank } from './order.ts';
 import { Outbox, outboxId, type OutboxItem } from './outbox.ts';
@@ -101,7 +102,8 @@ export interface NodeInit {
   nodeId: number;
   /** Directory for the node's state; created if missing. */
   stateDir: string;
-  deps: NodeDeps;
+  /** Default: {@link defaultNodeDeps} (`parseDeployment`, `deploymentHash`, `verifyDeployment` zos). */
+  deps?: Partial<NodeDeps>;
   options?: NodeOptions;
 }
 
@@ -200,7 +202,7 @@ export class ReferenceNode {
     this.twinId = init.twinId;
     this.#chain = init.chain;
     this.#identity = init.identity;
-    this.#deps = init.deps;
+    this.#deps = { ...defaultNodeDeps(), ...init.deps };
     const o = init.options ?? {};
     this.#cacheDisk = o.cacheDiskBytes;
     this.#opts = {
@@ -586,7 +588,7 @@ export class ReferenceNode {
       // engine.go: a validation failure is written to every workload of the deployment
       const created = nowSeconds();
       for (const w of rec.workloads) this.#setResult(rec, w, { created, state: 'error', message: check.message, data: null });
-      if (job.op === 'update') this.#applyTargetData(rec, job.target, new Set());
+      if (job.op === 'update') this.#orderAsSent(rec, job.target);
       rec.ownerVerified = rec.ownerVerified || check.ownerVerified;
       rec.job = null;
       // the chain call is queued before the finished job is saved: after a crash in between the
@@ -627,11 +629,9 @@ export class ReferenceNode {
     // engine.go sortOperations: removals first in reverse type order, then adds / updates in type order
     const rank = (o: (typeof ops)[number]) => (o.op === 'remove' ? -typeRank(o.workload.type) : typeRank(o.workload.type));
     const sorted = ops.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map((x) => x.o);
-    const touched = new Set<string>();
     const now = nowSeconds();
     for (const op of sorted) {
       const name = op.workload.name;
-      touched.add(name);
       if (op.op === 'remove') {
         const cur = rec.workloads.find((w) => w.name === name);
         if (cur !== undefined) {
@@ -653,11 +653,11 @@ export class ReferenceNode {
       const out = op.op === 'add' ? await provisionWorkload(wl, env(wl)) : await updateWorkload(wl, env(wl));
       this.#setResult(rec, wl, outcomeResult(out));
     }
-    this.#applyTargetData(rec, target, touched);
+    this.#orderAsSent(rec, target);
   }
 
   /** Puts the workloads in the order the user sent them; untouched ones keep their stored data. */
-  #applyTargetData(rec: DeploymentRecord, target: Record<string, unknown>, _touched: Set<string>): void {
+  #orderAsSent(rec: DeploymentRecord, target: Record<string, unknown>): void {
     const order = (target['workloads'] as Record<string, unknown>[]).map((w) => w['name'] as string);
     const pos = new Map(order.map((n, i) => [n, i]));
     rec.workloads.sort((a, b) => (pos.get(a.name) ?? 1e9) - (pos.get(b.name) ?? 1e9));
