@@ -50,6 +50,8 @@ function destination(b) {
 }
 
 const sessions = new Map();
+// A write callback makes ws measurably faster under load (same trick as the relay).
+const noop = () => {};
 const server = createServer((_req, res) => res.writeHead(404).end());
 const wss = new WebSocketServer({ server, perMessageDeflate: false });
 wss.on('connection', (ws, req) => {
@@ -60,7 +62,7 @@ wss.on('connection', (ws, req) => {
   ws.on('message', (data) => {
     const dst = destination(data);
     const to = dst === undefined ? undefined : sessions.get(dst);
-    if (to !== undefined) to.send(data);
+    if (to !== undefined) to.send(data, noop);
   });
   ws.on('close', () => {
     if (sessions.get(key) === ws) sessions.delete(key);

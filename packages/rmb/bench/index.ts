@@ -4,6 +4,8 @@
  * The relay under test runs as its own process (`bin/sc4it-relay.js`), like the bare forwarder
  * (`bench/bare-forwarder.mjs`), so the relay and the load generator use different cores.
  *
+ * Relay and bare forwarder are measured alternately in three rounds each (machine noise hits both).
+ *
  * 1. wire: pre-signed 1 KiB envelopes bounced between two raw WebSocket clients (64 in flight):
  *    isolates the relay's own cost; sc4it relay vs bare forwarder.
  * 2. peers: RmbPeer ↔ RmbPeer request/response, 1 KiB signed + encrypted both ways (16 in flight):
@@ -56,7 +58,25 @@ interface Result {
 
 function summarize(name: string, lat: number[], ms: number): Result {
   const s = lat.slice().sort((x, y) => x - y);
-  return { name, rps: (lat.length / ms) * 1000, p50: pct(s, 50), p99: pct(s, 99), n: lat.length };
+  return { name, rps: (lat.length / ms) * 1000, p50: pct(s, 50), p99: pct(s, 99), n: lat.length, lat, ms } as Result;
+}
+
+/**
+ * Runs `a` and `b` alternately in `rounds` short rounds so that load from other processes on the
+ * machine hits both alike; merges each side's rounds.
+ */
+async function alternate(rounds: number, a: () => Promise<Result>, b: () => Promise<Result>): Promise<[Result, Result]> {
+  const ra: Result[] = [];
+  const rb: Result[] = [];
+  for (let i = 0; i < rounds; i++) {
+    ra.push(await a());
+    rb.push(await b());
+  }
+  const merge = (rs: Result[]): Result => {
+    const all = rs as (Result & { lat: number[]; ms: number })[];
+    return summarize(rs[0]!.name, all.flatMap((r) => r.lat), all.reduce((n, r) => n + r.ms, 0));
+  };
+  return [merge(ra), merge(rb)];
 }
 
 const fmt = (r: Result): string =>
@@ -255,15 +275,23 @@ async function main(): Promise<void> {
   const ratio = (a: Result, b: Result): string => `${((a.rps / b.rps) * 100).toFixed(0)} %`;
 
   const pairA: [Member, Member][] = [[members[0]!, members[1]!]];
-  const wireRelay = await bounce(relay.url, pairA, 64, SECONDS, 'wire: sc4it relay (pre-signed 1 KiB, 64 in flight)');
-  const wireBare = await bounce(bare.url, pairA, 64, SECONDS, 'wire: bare ws forwarder (same frames)');
+  const ROUNDS = 3;
+  if (process.env.RMB_BENCH_ONLY !== 'load') {
+  const [wireRelay, wireBare] = await alternate(
+    ROUNDS,
+    () => bounce(relay.url, pairA, 64, SECONDS / ROUNDS, 'wire: sc4it relay (pre-signed 1 KiB, 64 in flight)'),
+    () => bounce(bare.url, pairA, 64, SECONDS / ROUNDS, 'wire: bare ws forwarder (same frames)'),
+  );
   console.log(fmt(wireRelay));
   console.log(fmt(wireBare));
   console.log(`  ratio relay / bare: ${ratio(wireRelay, wireBare)}\n`);
 
   const [pa, pb] = [members[0]!, members[1]!];
-  const peerRelay = await peers(relay.url, pa, pb, resolver, 16, SECONDS, 'peers: RmbPeer ↔ RmbPeer, sc4it relay (sign+encrypt, 16)');
-  const peerBare = await peers(bare.url, pa, pb, resolver, 16, SECONDS, 'peers: RmbPeer ↔ RmbPeer, bare forwarder (same, 16)');
+  const [peerRelay, peerBare] = await alternate(
+    ROUNDS,
+    () => peers(relay.url, pa, pb, resolver, 16, SECONDS / ROUNDS, 'peers: RmbPeer ↔ RmbPeer, sc4it relay (sign+encrypt, 16)'),
+    () => peers(bare.url, pa, pb, resolver, 16, SECONDS / ROUNDS, 'peers: RmbPeer ↔ RmbPeer, bare forwarder (same, 16)'),
+  );
   console.log(fmt(peerRelay));
   console.log(fmt(peerBare));
   console.log(`  ratio relay / bare: ${ratio(peerRelay, peerBare)}\n`);
@@ -273,6 +301,7 @@ async function main(): Promise<void> {
   console.log(fmt(realRes));
   console.log(`  ratio real client / RmbPeer (same relay): ${ratio(realRes, peerRelay)}\n`);
   results.push(wireRelay, wireBare, peerRelay, peerBare, realRes);
+  }
 
   // 1000 connected peers.
   const tc = performance.now();
@@ -292,7 +321,7 @@ async function main(): Promise<void> {
   await stop(relay.proc);
   rmSync(dir, { recursive: true, force: true });
   console.log(`\n# total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  console.log(`# JSON ${JSON.stringify(results.map((r) => ({ ...r, rps: Math.round(r.rps), p50: +r.p50.toFixed(2), p99: +r.p99.toFixed(2) })))}`);
+  console.log(`# JSON ${JSON.stringify(results.map((r) => ({ name: r.name, rps: Math.round(r.rps), p50: +r.p50.toFixed(2), p99: +r.p99.toFixed(2), n: r.n })))}`);
 }
 
 main()

@@ -42,7 +42,8 @@ beforeAll(async () => {
     format: 'iife',
     platform: 'browser',
     target: 'es2022',
-    conditions: ['sc4it-source', 'browser', 'import'],
+    // Sibling packages from their built dist (what a browser app would bundle).
+    conditions: ['browser', 'import'],
     logLevel: 'silent',
   });
   const js = bundle.outputFiles[0]!.text;
@@ -60,13 +61,14 @@ beforeAll(async () => {
 afterAll(async () => {
   if (chrome !== undefined && chrome.exitCode === null) {
     const exited = new Promise((r) => chrome!.once('exit', r));
-    chrome.kill('SIGKILL');
+    // Chromium was started as a process-group leader: end it with all its helper processes.
+    process.kill(-chrome.pid!, 'SIGKILL');
     await exited;
   }
   await nodePeer?.close();
   await relay?.close();
   server?.close();
-  if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
+  if (profile !== undefined) rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 });
 
 /** Evaluates an expression in the page through the DevTools protocol (awaiting promises). */
@@ -100,6 +102,7 @@ describe('RmbPeer in Chromium', () => {
     const page = `http://127.0.0.1:${(server.address() as { port: number }).port}/#${encodeURIComponent(JSON.stringify(cfg))}`;
     chrome = spawn('/usr/bin/chromium', ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', `--user-data-dir=${profile}`, '--remote-debugging-port=0', page], {
       stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
     });
     let stderr = '';
     chrome.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));

