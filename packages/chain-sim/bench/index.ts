@@ -72,7 +72,7 @@ async function overRpc(who: Identity, n: number, window: number): Promise<number
     const call = contract(i);
     const payload = signingPayload(chainId, call, who.publicKey, nonce);
     const tx: SignedTransaction = { call, signer: who.publicKey, keyType: who.keyType, nonce: nonce++, signature: who.sign(payload) };
-    const p = rpc.submit(tx).then(() => inflight.delete(p));
+    const p: Promise<unknown> = rpc.submit(tx).then(() => inflight.delete(p));
     inflight.add(p);
     if (inflight.size >= window) await Promise.race(inflight);
   }
@@ -141,11 +141,20 @@ async function main(): Promise<void> {
   const per100k = (x: number) => (x / N_BIG) * 100_000;
   console.log(`memory per 100 000 active contracts: heap ${fmt(per100k(after.heap - base.heap) / 2 ** 20)} MiB, RSS ${fmt(per100k(after.rss - base.rss) / 2 ** 20)} MiB`);
 
-  // 3. one billing cycle: mine 600 blocks, every contract billed once
-  const b0 = performance.now();
-  chain.mine(600);
-  const cycleS = (performance.now() - b0) / 1000;
-  const billed = chain.getBills(1n).length + chain.getBills(BigInt(N_BIG)).length;
+  // 3. billing cycles: mine 600 blocks, every contract billed once per cycle. The first cycle also
+  // fills per-contract caches; then the median of three steady cycles (wall and CPU time).
+  const cycle = () => {
+    const c0 = process.cpuUsage();
+    const w0 = performance.now();
+    chain.mine(600);
+    const cpu = process.cpuUsage(c0);
+    return { wall: (performance.now() - w0) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
+  };
+  const first = cycle();
+  const runs = [cycle(), cycle(), cycle()].sort((a, b) => a.wall - b.wall);
+  const med = runs[1]!;
+  const cycleS = med.wall;
+  const billed = chain.getBills(1n).length === 4 && chain.getBills(BigInt(N_BIG)).length === 4 ? 2 : 0;
   // reference: the same bills as pure @sc4it/billing arithmetic (cost, TFT, discount, grace step)
   const r0 = performance.now();
   let sink = 0n;
@@ -162,10 +171,12 @@ async function main(): Promise<void> {
   const refS = (performance.now() - r0) / 1000;
   const afterBills = mem();
   console.log('');
-  console.log(`billing cycle over ${fmt(N_BIG)} active contracts (600 blocks mined, ${billed === 2 ? 'every contract billed' : 'CHECK: bills missing'}):`);
-  console.log(`  chain-sim (state, events, bill history)   ${fmt(cycleS * 1000).padStart(6)} ms   goal < 1 000 ms → ${cycleS < 1 ? 'met' : 'NOT met'}`);
-  console.log(`  pure @sc4it/billing arithmetic (reference) ${fmt(refS * 1000).padStart(5)} ms   chain-sim = ${fmt(cycleS / refS, 2)}× reference`);
-  console.log(`  memory after the cycle (bill history): heap +${fmt(per100k(afterBills.heap - after.heap) / 2 ** 20)} MiB per 100 000 bills`);
+  console.log(`billing cycle over ${fmt(N_BIG)} active contracts (600 blocks mined, ${billed === 2 ? 'every contract billed each cycle' : 'CHECK: bills missing'}):`);
+  console.log(`  first cycle (fills caches)                ${fmt(first.wall * 1000).padStart(6)} ms wall, ${fmt(first.cpu * 1000)} ms CPU`);
+  console.log(`  steady cycle, median of 3                 ${fmt(cycleS * 1000).padStart(6)} ms wall, ${fmt(med.cpu * 1000)} ms CPU   goal < 1 000 ms → ${cycleS < 1 ? 'met' : 'NOT met'}`);
+  console.log(`  pure @sc4it/billing arithmetic (reference) ${fmt(refS * 1000).padStart(5)} ms wall   chain-sim = ${fmt(cycleS / refS, 2)}× reference`);
+  console.log(`  memory after 4 cycles: heap +${fmt(per100k(afterBills.heap - after.heap) / 2 ** 20)} MiB per 100 000 contracts (bill history, payment state, cost caches)`);
+  console.log(`  machine load average during the run: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   void sink;
   chain.close();
 }

@@ -31,7 +31,7 @@ export interface CostMemo {
   maxMusd: number;
   onRentedNode: boolean;
   publicIps: number;
-  cost: ContractCost;
+  cost: Pick<ContractCost, 'unitsUsd' | 'extraFeeUnitsUsd' | 'breakdown'>;
   planck: bigint;
   extraPlanck: bigint;
   breakdown: Record<string, bigint> | null;
@@ -136,7 +136,7 @@ export function billContract(rt: Runtime, contractId: bigint): void {
   const costMemo = rt.costMemo;
   const memoKey = idKey(contractId);
   const memo = costMemo.get(memoKey);
-  let cost: ContractCost;
+  let cost: CostMemo['cost'];
   let planck: bigint;
   let extraPlanck: bigint;
   if (
@@ -147,13 +147,14 @@ export function billContract(rt: Runtime, contractId: bigint): void {
   ) {
     ({ cost, planck, extraPlanck } = memo);
   } else {
-    cost = contractCost({
+    const full = contractCost({
       kind: d.kind,
       seconds,
       policy,
       ...(d.kind === 'node' ? { resources, publicIps: d.publicIps, unbilledNuUnitsUsd: unbilled, onRentedNode } : {}),
       ...(d.kind === 'rent' ? { resources } : {}),
     });
+    cost = { unitsUsd: full.unitsUsd, extraFeeUnitsUsd: full.extraFeeUnitsUsd, breakdown: full.breakdown };
     const price = { priceMusd, minMusd: cfg.minTftPriceMusd, maxMusd: cfg.maxTftPriceMusd };
     planck = unitsUsdToTft(cost.unitsUsd, price);
     extraPlanck = cost.extraFeeUnitsUsd === 0n ? 0n : unitsUsdToTft(cost.extraFeeUnitsUsd, price);
