@@ -30,6 +30,10 @@ export interface Account {
   balance: bigint;
   /** Next nonce the account must use. */
   nonce: number;
+  /** Planck reserved for contracts (v2.9 billing), when the chain reports it. */
+  reserved?: bigint;
+  /** Planck locked by billing (v2.7 `gridlock`), when the chain reports it. */
+  frozen?: bigint;
 }
 
 export interface Twin {
