@@ -17,8 +17,12 @@ import type { KnownDeployment, StepResult } from './scenario.ts';
 
 const webDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'web');
 
-/** Bundles `web/app.ts` for browsers: TypeScript sources of the @sc4it packages, `ws` → browser WebSocket. */
-export async function bundleDashboard(): Promise<string> {
+/**
+ * Bundles `web/app.ts` for browsers, `ws` → the browser WebSocket. Run from sources (tests, tsx)
+ * it bundles the @sc4it packages' TypeScript sources; run from `dist` (`npm run demo`, which
+ * builds everything first) it bundles their built `dist` files.
+ */
+export async function bundleDashboard(fromSource = import.meta.url.endsWith('.ts')): Promise<string> {
   const result = await build({
     entryPoints: [join(webDir, 'app.ts')],
     bundle: true,
@@ -27,7 +31,7 @@ export async function bundleDashboard(): Promise<string> {
     platform: 'browser',
     target: 'es2022',
     minify: true,
-    conditions: ['sc4it-source', 'browser', 'import'],
+    conditions: fromSource ? ['sc4it-source', 'browser', 'import'] : ['browser', 'import'],
     alias: { ws: join(webDir, 'ws-shim.ts') },
     external: ['node:*'],
     logLevel: 'silent',
