@@ -116,6 +116,8 @@ interface NodeMeta {
   traffic: { lastSample: number; counters: Record<string, bigint>; sentNru: Record<string, bigint> };
   nruLastAt: number;
   consumptionLastAt: number;
+  /** Wall-clock time of the last consumption report (result times are wall-clock, as in zos). */
+  consumptionLastWall?: number;
   /** Reports decided but maybe not yet in the outbox (a crash in between re-queues them). */
   staged: OutboxItem[];
 }
@@ -952,14 +954,19 @@ export class ReferenceNode {
     const period = this.#opts.consumptionPeriod;
     if (period > 0) {
       const aligned = Math.floor(t / period) * period;
-      if (meta.consumptionLastAt === 0) meta.consumptionLastAt = aligned;
+      if (meta.consumptionLastAt === 0) {
+        meta.consumptionLastAt = aligned;
+        meta.consumptionLastWall = nowSeconds();
+      }
       else if (aligned > meta.consumptionLastAt) {
-        const windowStart = meta.consumptionLastAt;
+        const windowStart = meta.consumptionLastWall ?? 0;
         for (const rec of this.#store.all()) {
           if (!rec.ownerVerified) continue;
           let used = zeroCapacity();
+          // the seed counted okay workloads plus those deleted after the window started
           for (const w of [...rec.workloads, ...deletedSince(rec, windowStart)]) {
-            if (OKAY_STATES.has(w.result.state) || w.result.state === 'deleted') used = addCapacity(used, workloadCapacity(w.type, w.data));
+            const counts = OKAY_STATES.has(w.result.state) || (w.result.state === 'deleted' && w.result.created >= windowStart);
+            if (counts) used = addCapacity(used, workloadCapacity(w.type, w.data));
           }
           const nru = traffic.counters[rec.contractId.toString()] ?? 0n;
           if (used.cru + used.sru + used.hru + used.mru === 0n && nru === 0n) continue;
@@ -969,6 +976,7 @@ export class ReferenceNode {
           });
         }
         meta.consumptionLastAt = aligned;
+        meta.consumptionLastWall = nowSeconds();
       }
     }
     // stage + save first, so a crash before the outbox writes re-queues the same reports
