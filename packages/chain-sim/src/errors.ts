@@ -3,6 +3,7 @@ import { ChainError, type ErrorCode } from '@sc4it/types';
 /** `FarmHasNotEnoughPublicIPsFree` → `farm_has_not_enough_public_ips_free`. */
 export function snakeName(name: string): string {
   return name
+    .replace(/([A-Z])([A-Z]+)s(?=[A-Z]|$)/g, (_m, a: string, b: string) => `${a}${b.toLowerCase()}s`) // IPs → Ips
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .toLowerCase();
