@@ -37,6 +37,8 @@ export interface TwinAgentInit {
    * function. Everything else waits for {@link TwinAgent.approve}. @default none
    */
   cosign?: number[] | ((proposal: Proposal) => boolean | Promise<boolean>);
+  /** How long a `deploy` command waits for co-signers' twins, ms. @default 30 000 */
+  cosignTimeoutMs?: number;
   /** Oldest accepted command, seconds (also the clock skew tolerated ahead). @default 300 */
   maxAgeSec?: number;
   /** Defaults for deployments made on command (e.g. `timeoutMs`). */
@@ -170,14 +172,24 @@ export class TwinAgent {
           deployment.twin_id = c.twinId;
           deployment.signature_requirement = { requests: [{ twin_id: c.twinId, required: false, weight: 1 }], weight_required: 1, signatures: [], signature_style: '' };
         }
+        let doc = deployment;
+        let cosigned: number[] = [];
+        if (doc.signature_requirement.requests.some((q) => q.twin_id !== c.twinId)) {
+          // a multisig deployment: the twin collects the co-signatures over the bus first
+          const got = await collectSignatures(c, c.sign(doc), { timeoutMs: this.#init.cosignTimeoutMs ?? 30_000 });
+          doc = got.deployment;
+          cosigned = got.signed;
+        }
+        const policy = a['policy'] === 'strict-weights' || a['policy'] === 'zos' ? a['policy'] : undefined;
         const r = await c.deploy({
           ...this.#init.deployDefaults,
+          ...(policy === undefined ? {} : { policy }),
           nodeId: nodeId as number,
-          deployment,
+          deployment: doc,
           ...(typeof a['publicIps'] === 'number' ? { publicIps: a['publicIps'] } : {}),
           note: `deployed by the digital twin for twin ${cmd.issuer}`,
         });
-        return { contractId: r.contractId.toString(), nodeId: r.nodeId, hash: r.hash, publicIps: r.publicIps, workloads: r.deployment.workloads.map((w) => ({ name: w.name, type: w.type, state: w.result?.state, data: w.result?.data })) };
+        return { contractId: r.contractId.toString(), nodeId: r.nodeId, hash: r.hash, cosigned, publicIps: r.publicIps, workloads: r.deployment.workloads.map((w) => ({ name: w.name, type: w.type, state: w.result?.state, data: w.result?.data })) };
       }
       case 'update': {
         const contractId = contractArg(a);

@@ -138,6 +138,26 @@ describe('digital twin: deploys, updates and cancels on signed commands', () => 
   });
 });
 
+describe('digital twin collects co-signatures', () => {
+  it('on a deploy command for a multisig deployment, gathers the co-signers over the bus, then deploys', async () => {
+    const [user, assistant, cosigner] = [await connect(), await connect(), await connect()];
+    new TwinAgent({ client: user, authorized: [assistant.twinId], cosignTimeoutMs: 5000 }).start();
+    new TwinAgent({ client: cosigner, authorized: [], cosign: [user.twinId] }).start();
+    // built for the user: owner + cosigner, both needed (a zos node checks both)
+    const doc = user.vm({ name: 'jointvm', signers: [{ twinId: user.twinId, required: true }, { twinId: cosigner.twinId, required: true }] });
+    const r = await commandTwin<{ contractId: string; cosigned: number[]; workloads: { state: string }[] }>(assistant.peer!, assistant.identity, user.twinId, 'deploy', {
+      nodeId: grid.nodes[0]!.id, // zos rule
+      deployment: doc,
+    });
+    expect(r.cosigned).toEqual([cosigner.twinId]);
+    expect(r.workloads.every((w) => w.state === 'ok')).toBe(true);
+    const running = await user.getDeployment(BigInt(r.contractId));
+    expect(running.signature_requirement.signatures.map((x) => x.twin_id).sort()).toEqual([user.twinId, cosigner.twinId].sort());
+    expect((await user.signatureStatus(running, 'zos')).complete).toBe(true);
+    for (const c of [user, assistant, cosigner]) await c.close();
+  });
+});
+
 describe('update and verify', () => {
   it('shows the changes, bumps versions, updates the hash and verifies a file in plain words', async () => {
     const c = await connect();
