@@ -1,5 +1,5 @@
 // Bad input across the API: typed errors with stable codes, no secrets in messages.
-import { CryptoError, DecodeError, bytesToHex, hexToBytes } from '@sc4it/types';
+import { CryptoError, DecodeError, DeploymentError, bytesToHex, hexToBytes } from '@sc4it/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.ts';
@@ -102,8 +102,9 @@ describe('programmer errors are TypeErrors', () => {
 describe('deployments', () => {
   it('a deployment the node cannot hash is refused before any signature work', async () => {
     const bad = { version: 0, twin_id: 1, signature_requirement: { requests: [], weight_required: 1, signatures: [] }, workloads: 'x' };
-    await expect(api.verifyDeployment(bad as never, () => null)).rejects.toBeInstanceOf(DecodeError);
-    expect(() => api.signDeployment(bad as never, 1, id)).toThrow(DecodeError);
+    // The hash reports undecodable fields as the node's decoder would: deployment.wrong_type.
+    await expect(api.verifyDeployment(bad as never, () => null)).rejects.toMatchObject({ name: 'DeploymentError', code: 'deployment.wrong_type', field: 'workloads' });
+    expect(() => api.signDeployment(bad as never, 1, id)).toThrow(DeploymentError);
     expect(() => api.signDeployment({} as never, -1, id)).toThrow(RangeError);
   });
   it('identities are frozen', () => {
