@@ -1,5 +1,5 @@
 // Bad input across the API: typed errors with stable codes, no secrets in messages.
-import { CryptoError, DecodeError, DeploymentError, bytesToHex, hexToBytes } from '@sc4it/types';
+import { CryptoError, DeploymentError, bytesToHex, hexToBytes } from '@sc4it/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.ts';
