@@ -111,6 +111,19 @@ describe('sc4it CLI (child process)', () => {
     const anon = await sc4it(['verify', out, '--contract', contractId.toString()], { SC4IT_MNEMONIC: '' });
     expect(anon.stdout).toContain('✔ a zos node accepts these signatures');
 
+    // update: grow the disk; the changes are printed and the contract's hash follows
+    const grown = join(dir, 'grown.json');
+    const g = structuredClone(file);
+    (g.workloads.find((w) => w.type === 'zmount')!.data as { size: number }).size = 8 * 2 ** 30;
+    writeFileSync(grown, JSON.stringify(g));
+    const upd = await sc4it(['update', grown, '--contract', contractId.toString(), '--out', grown]);
+    expect(upd.code).toBe(0);
+    expect(upd.stdout).toContain(`contract ${contractId} updated to version 1`);
+    expect(upd.stderr).toContain("… change: workload 'cli_vm_disk0' data.size changes from 5368709120 to 8589934592");
+    const after = await grid.client.getContract(contractId);
+    expect(after?.contractType.kind === 'node' && after.contractType.deploymentHash).toBe(deploymentHash(JSON.parse(readFileSync(grown, 'utf8')) as Deployment));
+    expect((await sc4it(['verify', grown, '--contract', contractId.toString()])).code).toBe(0);
+
     const cancel = await sc4it(['cancel', contractId.toString()]);
     expect(cancel.code).toBe(0);
     expect(cancel.stdout).toMatch(new RegExp(`contract ${contractId} cancelled; freed 185\\.206\\.122\\.3[34]/24`));
@@ -180,6 +193,13 @@ describe('sc4it CLI (child process)', () => {
     });
     expect(r.workloads.every((w) => w.state === 'ok')).toBe(true);
     expect((await grid.client.getContract(BigInt(r.contractId)))?.twinId).toBe(userTwin);
+    // the same through the CLI: `twin send` signs with the assistant's mnemonic
+    const sent = await sc4it(['twin', 'send', 'contracts', '--agent', String(userTwin), '--json'], { SC4IT_MNEMONIC: assistant.mnemonic });
+    expect(sent.code).toBe(0);
+    expect((JSON.parse(sent.stdout) as { contractId: string }[]).map((c) => c.contractId)).toContain(r.contractId);
+    const denied = await sc4it(['twin', 'send', 'contracts', '--agent', String(userTwin)], { SC4IT_MNEMONIC: (await grid.newUser()).mnemonic });
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toMatch(/^sc4it: error \[rpc\.unauthorized\]: twin \d+ is not authorised to command this twin$/m);
     await commandTwin(a.peer!, a.identity, userTwin, 'cancel', { contractId: r.contractId });
     expect(log).toContain(`command: deploy from twin ${a.twinId}`);
     const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
