@@ -94,8 +94,8 @@ export async function startDashboard(grid: DemoGrid, state: DashboardState, opti
             stateDir: grid.stateDir,
             farms: grid.farms,
             nodes: grid.nodes.map((n) => ({ id: n.id, twinId: n.twinId, farmId: n.farmId, policy: n.policy })),
-            // demo accounts only: shown so a visitor can paste one to open sealed data
-            users: Object.fromEntries(Object.entries(DEMO_USERS).map(([name, mnemonic]) => [name, { mnemonic, twinId: state.users[name as keyof typeof DEMO_USERS]?.twinId ?? null }])),
+            // names of the demo's twins (never their keys: the terminal prints the dev mnemonics)
+            users: Object.fromEntries(Object.keys(DEMO_USERS).map((name) => [name, { twinId: state.users[name as keyof typeof DEMO_USERS]?.twinId ?? null }])),
           });
         }
         if (req.method === 'GET' && url.pathname === '/api/steps') return json(res, 200, { steps: state.steps, current: state.current, done: state.done });

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startDemo, summaryTable } from './demo.ts';
+import { DEMO_USERS } from './grid.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const { values } = parseArgs({
@@ -53,7 +54,7 @@ if (ci) {
 demo.grid.chain.setMode('interval', 2000);
 out(`\n  dashboard: ${demo.dashboard!.url}`);
 out('  demo accounts (dev mnemonics; paste one in the dashboard to open its sealed data):');
-for (const [name, u] of Object.entries(result.users)) out(`    ${name.padEnd(8)} twin ${u.twinId}`);
+for (const [name, u] of Object.entries(result.users)) out(`    ${name.padEnd(8)} twin ${String(u.twinId).padEnd(3)} ${DEMO_USERS[name as keyof typeof DEMO_USERS]}`);
 out('  press Ctrl-C to stop');
 await new Promise<void>((resolveStop) => {
   process.once('SIGINT', () => resolveStop());

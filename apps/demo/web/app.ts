@@ -16,7 +16,7 @@ interface Config {
   stateDir: string;
   farms: { id: number; name: string; ips: string[] }[];
   nodes: { id: number; twinId: number; farmId: number; policy: 'zos' | 'strict-weights' }[];
-  users: Record<string, { mnemonic: string; twinId: number | null }>;
+  users: Record<string, { twinId: number | null }>;
 }
 
 interface KnownDeployment {
