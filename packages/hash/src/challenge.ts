@@ -1,284 +1,403 @@
 /**
  * The node's deployment challenge (deployment-hash.md §2): Go's `Deployment.Challenge` and every
- * workload type's `Challenge`, as fragments written one after the other into a {@link Sink}. The
- * JSON is decoded by Go's rules (go-json.ts) while it is written; nothing is built in between.
+ * workload type's `Challenge`. The JSON is decoded by Go's rules (go-json.ts) while the text is
+ * built; each writer returns its part of the text (V8 joins the parts as ropes, no copying), and
+ * the deployment hands the text to an {@link Out} every few KiB, where it is UTF-8 encoded in one
+ * native call and hashed.
+ *
+ * Speed notes (see README, Benchmark): each struct is read by exact property names when its keys
+ * are exactly field names (`exact`), and decoded key by key with Go's case folding only
+ * otherwise; field paths for errors are only built when an error passes (`Fail`, `at`).
  */
 import { DeploymentError } from '@sc4it/types';
 import {
+  Fail,
+  type Rec,
+  at,
   bool,
   cidr,
-  fieldPath,
-  fields,
+  exact,
+  has,
   hexBytes,
   ip,
   list,
+  obj,
+  rawStr,
+  setCareful,
   str,
   struct,
   timestamp,
-  typeError,
+  typeFail,
   u64,
   uintSmall,
+  wellFormed,
+  hasSurrogate,
 } from './go-json.ts';
-import type { Sink } from './sink.ts';
 
 const U8 = 0xff;
 const U16 = 0xffff;
 const U32 = 0xffff_ffff;
 
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** Characters gathered before the text goes to the {@link Out}. */
+const FLUSH = 4096;
+
+/** Where the challenge text goes (the hashing sink, or a string for the challenge itself). */
+export interface Out {
+  /** Takes the next piece of text; returns true when it holds any UTF-16 surrogate code unit. */
+  write(text: string): boolean;
+  /** Forgets everything written so far. */
+  reset(): void;
+}
+
+/** Collects the challenge as a string. */
+export class TextOut implements Out {
+  text = '';
+
+  write(text: string): boolean {
+    this.text += text;
+    return SURROGATE.test(text);
+  }
+
+  reset(): void {
+    this.text = '';
+  }
+}
+
 // ---- Go structs (zosbase pkg/gridtypes), JSON names in declaration order ----------------------
 
-const DEPLOYMENT = struct(['version', 'twin_id', 'contract_id', 'metadata', 'description', 'expiration', 'signature_requirement', 'workloads'], (o) => [o.version, o.twin_id, o.contract_id, o.metadata, o.description, o.expiration, o.signature_requirement, o.workloads]);
-const REQUIREMENT = struct(['requests', 'weight_required', 'signatures', 'signature_style'], (o) => [o.requests, o.weight_required, o.signatures, o.signature_style]);
-const REQUEST = struct(['twin_id', 'required', 'weight'], (o) => [o.twin_id, o.required, o.weight]);
-const SIGNATURE = struct(['twin_id', 'signature', 'signature_type'], (o) => [o.twin_id, o.signature, o.signature_type]);
-const WORKLOAD = struct(['version', 'name', 'type', 'data', 'metadata', 'description', 'result'], (o) => [o.version, o.name, o.type, o.data, o.metadata, o.description, o.result]);
-const RESULT = struct(['created', 'state', 'message', 'data'], (o) => [o.created, o.state, o.message, o.data]);
+const DEPLOYMENT = struct(['version', 'twin_id', 'contract_id', 'metadata', 'description', 'expiration', 'signature_requirement', 'workloads']);
+const REQUIREMENT = struct(['requests', 'weight_required', 'signatures', 'signature_style']);
+const REQUEST = struct(['twin_id', 'required', 'weight']);
+const SIGNATURE = struct(['twin_id', 'signature', 'signature_type']);
+const WORKLOAD = struct(['version', 'name', 'type', 'data', 'metadata', 'description', 'result']);
+const RESULT = struct(['created', 'state', 'message', 'data']);
 
-const SIZE = struct(['size'], (o) => [o.size]); // zmount, volume
-const ZDB = struct(['size', 'mode', 'password', 'public'], (o) => [o.size, o.mode, o.password, o.public]);
-const PUBLIC_IP = struct(['v4', 'v6'], (o) => [o.v4, o.v6]);
-const NETWORK = struct(['ip_range', 'subnet', 'wireguard_private_key', 'wireguard_listen_port', 'peers', 'mycelium'], (o) => [o.ip_range, o.subnet, o.wireguard_private_key, o.wireguard_listen_port, o.peers, o.mycelium]);
-const PEER = struct(['subnet', 'wireguard_public_key', 'allowed_ips', 'endpoint'], (o) => [o.subnet, o.wireguard_public_key, o.allowed_ips, o.endpoint]);
-const MYCELIUM = struct(['hex_key', 'peers'], (o) => [o.hex_key, o.peers]);
-const ZMACHINE = struct(['flist', 'network', 'size', 'compute_capacity', 'mounts', 'entrypoint', 'env', 'corex', 'gpu'], (o) => [o.flist, o.network, o.size, o.compute_capacity, o.mounts, o.entrypoint, o.env, o.corex, o.gpu]);
-const MACHINE_NETWORK = struct(['public_ip', 'planetary', 'mycelium', 'interfaces'], (o) => [o.public_ip, o.planetary, o.mycelium, o.interfaces]);
-const MACHINE_NETWORK_LIGHT = struct(['mycelium', 'interfaces'], (o) => [o.mycelium, o.interfaces]);
-const INTERFACE = struct(['network', 'ip'], (o) => [o.network, o.ip]);
+const SIZE = struct(['size']); // zmount, volume
+const ZDB = struct(['size', 'mode', 'password', 'public']);
+const PUBLIC_IP = struct(['v4', 'v6']);
+const NETWORK = struct(['ip_range', 'subnet', 'wireguard_private_key', 'wireguard_listen_port', 'peers', 'mycelium']);
+const PEER = struct(['subnet', 'wireguard_public_key', 'allowed_ips', 'endpoint']);
+const MYCELIUM = struct(['hex_key', 'peers']);
+const ZMACHINE = struct(['flist', 'network', 'size', 'compute_capacity', 'mounts', 'entrypoint', 'env', 'corex', 'gpu']);
+const MACHINE_NETWORK = struct(['public_ip', 'planetary', 'mycelium', 'interfaces']);
+const MACHINE_NETWORK_LIGHT = struct(['mycelium', 'interfaces']);
+const INTERFACE = struct(['network', 'ip']);
 // The Go field `Network` has no JSON tag; `network` matches it case-insensitively.
-const MACHINE_MYCELIUM = struct(['network', 'hex_seed'], (o) => [o.network, o.hex_seed]);
-const CAPACITY = struct(['cpu', 'memory'], (o) => [o.cpu, o.memory]);
-const MOUNT = struct(['name', 'mountpoint'], (o) => [o.name, o.mountpoint]);
-const GATEWAY_NAME = struct(['tls_passthrough', 'backends', 'network', 'name'], (o) => [o.tls_passthrough, o.backends, o.network, o.name]);
-const GATEWAY_FQDN = struct(['tls_passthrough', 'backends', 'network', 'fqdn'], (o) => [o.tls_passthrough, o.backends, o.network, o.fqdn]);
-const QSFS = struct(['cache', 'config'], (o) => [o.cache, o.config]);
-const QSFS_CONFIG = struct(['minimal_shards', 'expected_shards', 'redundant_groups', 'redundant_nodes', 'max_zdb_data_dir_size', 'encryption', 'meta', 'groups', 'compression'], (o) => [o.minimal_shards, o.expected_shards, o.redundant_groups, o.redundant_nodes, o.max_zdb_data_dir_size, o.encryption, o.meta, o.groups, o.compression]);
-const ENCRYPTION = struct(['algorithm', 'key'], (o) => [o.algorithm, o.key]);
-const QSFS_META = struct(['type', 'config'], (o) => [o.type, o.config]);
-const QSFS_META_CONFIG = struct(['prefix', 'encryption', 'backends'], (o) => [o.prefix, o.encryption, o.backends]);
-const ZDB_BACKEND = struct(['address', 'namespace', 'password'], (o) => [o.address, o.namespace, o.password]);
-const ZDB_GROUP = struct(['backends'], (o) => [o.backends]);
-const COMPRESSION = struct(['algorithm'], (o) => [o.algorithm]);
-const ZLOGS = struct(['zmachine', 'output'], (o) => [o.zmachine, o.output]);
+const MACHINE_MYCELIUM = struct(['network', 'hex_seed']);
+const CAPACITY = struct(['cpu', 'memory']);
+const MOUNT = struct(['name', 'mountpoint']);
+const GATEWAY_NAME = struct(['tls_passthrough', 'backends', 'network', 'name']);
+const GATEWAY_FQDN = struct(['tls_passthrough', 'backends', 'network', 'fqdn']);
+const QSFS = struct(['cache', 'config']);
+const QSFS_CONFIG = struct(['minimal_shards', 'expected_shards', 'redundant_groups', 'redundant_nodes', 'max_zdb_data_dir_size', 'encryption', 'meta', 'groups', 'compression']);
+const ENCRYPTION = struct(['algorithm', 'key']);
+const QSFS_META = struct(['type', 'config']);
+const QSFS_META_CONFIG = struct(['prefix', 'encryption', 'backends']);
+const ZDB_BACKEND = struct(['address', 'namespace', 'password']);
+const ZDB_GROUP = struct(['backends']);
+const COMPRESSION = struct(['algorithm']);
+const ZLOGS = struct(['zmachine', 'output']);
 
 // ---- deployment -------------------------------------------------------------------------------
 
+/** Thrown (internally) when the text holds surrogates: the deployment is then read again. */
+const RESTART = Symbol('restart');
+
 /**
- * Writes the challenge of `deployment` into `out` and returns its `signature_style` (needed for
+ * Writes the challenge of `deployment` to `out` and returns its `signature_style` (needed for
  * the signing message). Throws a typed error for input the node cannot decode.
+ *
+ * Text with UTF-16 surrogates (rare: astral characters, or lone halves) is written a second time
+ * with every JSON string made well-formed on its own, so that halves from two strings never pair
+ * up in the joined text (Go turns each lone half into U+FFFD).
  */
-export function writeDeployment(out: Sink, deployment: unknown): string {
-  if (typeof deployment !== 'object' || deployment === null || Array.isArray(deployment)) {
-    throw typeError('', 'a deployment object', deployment);
+export function writeDeployment(out: Out, deployment: unknown): string {
+  try {
+    try {
+      return writeAll(out, deployment, false);
+    } catch (e) {
+      if (e !== RESTART) throw e;
+    }
+    out.reset();
+    setCareful(true);
+    try {
+      return writeAll(out, deployment, true);
+    } finally {
+      setCareful(false);
+    }
+  } catch (e) {
+    throw e instanceof Fail ? e.toError() : e;
   }
-  const [version, twin, contractId, metadata, description, expiration, requirement, workloads] = fields(
-    deployment,
-    DEPLOYMENT,
-    '',
-  );
-  out.str(uintSmall(version, U32, '', 'version'));
-  out.str(uintSmall(twin, U32, '', 'twin_id'));
-  u64(contractId, '', 'contract_id'); // decoded (and checked) by the node, never hashed
-  out.str(str(metadata, '', 'metadata'));
-  out.str(str(description, '', 'description'));
-  out.str(timestamp(expiration, '', 'expiration'));
-  const wls = list(workloads, '', 'workloads');
-  for (let i = 0; i < wls.length; i++) writeWorkload(out, wls[i], `workloads[${i}]`);
-  return writeRequirement(out, requirement, 'signature_requirement');
 }
 
-function writeRequirement(out: Sink, v: unknown, path: string): string {
-  const [requests, weightRequired, signatures, style] = fields(v, REQUIREMENT, path);
-  const reqs = list(requests, path, 'requests');
+function flush(out: Out, text: string, careful: boolean): void {
+  if (out.write(text) && !careful) throw RESTART;
+}
+
+function writeAll(out: Out, deployment: unknown, careful: boolean): string {
+  if (typeof deployment !== 'object' || deployment === null || Array.isArray(deployment)) {
+    throw typeFail('', 'a deployment object', deployment);
+  }
+  let o = deployment as Rec;
+  o = exact(o, has(o.version) + has(o.twin_id) + has(o.contract_id) + has(o.metadata) + has(o.description) + has(o.expiration) + has(o.signature_requirement) + has(o.workloads), DEPLOYMENT);
+  let text = uintSmall(o.version, U32, 'version') + uintSmall(o.twin_id, U32, 'twin_id');
+  u64(o.contract_id, 'contract_id'); // decoded (and checked) by the node, never hashed
+  text += str(o.metadata, 'metadata') + str(o.description, 'description') + timestamp(o.expiration, 'expiration');
+  const wls = list(o.workloads, 'workloads');
+  for (let i = 0; i < wls.length; i++) {
+    try {
+      text += writeWorkload(wls[i]);
+    } catch (e) {
+      throw at(e, 'workloads', i);
+    }
+    if (text.length > FLUSH) {
+      flush(out, text, careful);
+      text = '';
+    }
+  }
+  let r: Rec;
+  try {
+    r = obj(o.signature_requirement);
+    r = exact(r, has(r.requests) + has(r.weight_required) + has(r.signatures) + has(r.signature_style), REQUIREMENT);
+    text += writeRequirement(r);
+  } catch (e) {
+    throw at(e, 'signature_requirement');
+  }
+  const style = str(r.signature_style, 'signature_style');
+  flush(out, text + style, careful);
+  return style;
+}
+
+function writeRequirement(o: Rec): string {
+  let text = '';
+  const reqs = list(o.requests, 'requests');
   for (let i = 0; i < reqs.length; i++) {
-    const p = `${path}.requests[${i}]`;
-    const [twin, required, weight] = fields(reqs[i], REQUEST, p);
-    out.str(uintSmall(twin, U32, p, 'twin_id'));
-    out.str(bool(required, p, 'required'));
-    out.str(u64(weight, p, 'weight'));
+    try {
+      let q = obj(reqs[i]);
+      q = exact(q, has(q.twin_id) + has(q.required) + has(q.weight), REQUEST);
+      text += uintSmall(q.twin_id, U32, 'twin_id') + bool(q.required, 'required') + u64(q.weight, 'weight');
+    } catch (e) {
+      throw at(e, 'requests', i);
+    }
   }
-  out.str(u64(weightRequired, path, 'weight_required'));
+  text += u64(o.weight_required, 'weight_required');
   // Signatures are not hashed, but the node must be able to decode them.
-  const sigs = list(signatures, path, 'signatures');
+  const sigs = list(o.signatures, 'signatures');
   for (let i = 0; i < sigs.length; i++) {
-    const p = `${path}.signatures[${i}]`;
-    const [twin, signature, type] = fields(sigs[i], SIGNATURE, p);
-    uintSmall(twin, U32, p, 'twin_id');
-    str(signature, p, 'signature');
-    str(type, p, 'signature_type');
+    try {
+      let s = obj(sigs[i]);
+      s = exact(s, has(s.twin_id) + has(s.signature) + has(s.signature_type), SIGNATURE);
+      uintSmall(s.twin_id, U32, 'twin_id');
+      rawStr(s.signature, 'signature');
+      rawStr(s.signature_type, 'signature_type');
+    } catch (e) {
+      throw at(e, 'signatures', i);
+    }
   }
-  const s = str(style, path, 'signature_style');
-  out.str(s);
-  return s;
+  // signature_style is appended by the caller (it is also returned).
+  str(o.signature_style, 'signature_style');
+  return text;
 }
 
 // ---- workloads --------------------------------------------------------------------------------
 
-type DataWriter = (out: Sink, data: unknown, path: string) => void;
+/** Writes a workload type's data (a non-null, non-array object). */
+type DataWriter = (data: Rec) => string;
 
-function writeWorkload(out: Sink, v: unknown, path: string): void {
-  const [version, name, type, data, metadata, description, result] = fields(v, WORKLOAD, path);
-  const t = str(type, path, 'type');
-  const writer = Object.hasOwn(DATA_WRITERS, t) ? DATA_WRITERS[t] : undefined;
+function writeWorkload(v: unknown): string {
+  let o = obj(v);
+  o = exact(o, has(o.version) + has(o.name) + has(o.type) + has(o.data) + has(o.metadata) + has(o.description) + has(o.result), WORKLOAD);
+  const t = rawStr(o.type, 'type');
+  const writer = DATA_WRITERS.get(t);
   if (writer === undefined) {
-    throw new DeploymentError('deployment.unknown_type', `unknown workload type '${t}'`, {
-      field: `${path}.type`,
-      upstream: `invalid reservation type '${t}'`,
-    });
+    throw new Fail(
+      (field) =>
+        new DeploymentError('deployment.unknown_type', `unknown workload type '${t}'`, {
+          field,
+          upstream: `invalid reservation type '${t}'`,
+        }),
+      'type',
+    );
   }
   // `data` is a json.RawMessage decoded into the type's struct: absent or null fails in Go.
+  const data = o.data;
   if (data === undefined || data === null) {
-    throw new DeploymentError('deployment.missing_data', `workload has no data`, {
-      field: `${path}.data`,
-      ...(data === undefined ? { upstream: 'unexpected end of JSON input' } : {}),
-    });
+    throw new Fail(
+      (field) =>
+        new DeploymentError('deployment.missing_data', `workload has no data`, {
+          field,
+          ...(data === undefined ? { upstream: 'unexpected end of JSON input' } : {}),
+        }),
+      'data',
+    );
   }
-  if (typeof data !== 'object' || Array.isArray(data)) throw typeError(`${path}.data`, `the ${t} data object`, data);
-  if (result !== null && result !== undefined) checkResult(result, `${path}.result`);
-  out.str(uintSmall(version, U32, path, 'version'));
-  out.str(str(name, path, 'name'));
-  out.str(t);
-  out.str(str(metadata, path, 'metadata'));
-  out.str(str(description, path, 'description'));
-  writer(out, data, `${path}.data`);
+  if (typeof data !== 'object' || Array.isArray(data)) throw typeFail('data', `the ${t} data object`, data);
+  const result = o.result;
+  if (result !== null && result !== undefined) {
+    try {
+      checkResult(result);
+    } catch (e) {
+      throw at(e, 'result');
+    }
+  }
+  const head = uintSmall(o.version, U32, 'version') + str(o.name, 'name') + t + str(o.metadata, 'metadata') + str(o.description, 'description');
+  try {
+    return head + writer(data as Rec);
+  } catch (e) {
+    throw at(e, 'data');
+  }
 }
 
 /** The node's `Result` is decoded (never hashed): check its field types. */
-function checkResult(v: unknown, path: string): void {
-  if (v === undefined || v === null) return;
-  const [created, state, message] = fields(v, RESULT, path);
-  timestamp(created, path, 'created');
-  str(state, path, 'state');
-  str(message, path, 'message');
+function checkResult(v: unknown): void {
+  let o = obj(v);
+  o = exact(o, has(o.created) + has(o.state) + has(o.message) + has(o.data), RESULT);
+  timestamp(o.created, 'created');
+  rawStr(o.state, 'state');
+  rawStr(o.message, 'message');
 }
 
-const writeSize: DataWriter = (out, data, path) => {
-  const [size] = fields(data, SIZE, path);
-  out.str(u64(size, path, 'size'));
+const writeSize: DataWriter = (o) => {
+  o = exact(o, has(o.size), SIZE);
+  return u64(o.size, 'size');
 };
 
-const writeZdb: DataWriter = (out, data, path) => {
-  const [size, mode, password, pub] = fields(data, ZDB, path);
-  out.str(u64(size, path, 'size'));
-  out.str(str(mode, path, 'mode'));
-  out.str(str(password, path, 'password'));
-  out.str(bool(pub, path, 'public'));
+const writeZdb: DataWriter = (o) => {
+  o = exact(o, has(o.size) + has(o.mode) + has(o.password) + has(o.public), ZDB);
+  return u64(o.size, 'size') + str(o.mode, 'mode') + str(o.password, 'password') + bool(o.public, 'public');
 };
 
-const writeIpv4: DataWriter = () => {
-  // Legacy `ipv4`: an empty Go struct, nothing hashed (§2.5).
+// Legacy `ipv4`: an empty Go struct, nothing hashed (§2.5).
+const writeIpv4: DataWriter = () => '';
+
+const writePublicIp: DataWriter = (o) => {
+  o = exact(o, has(o.v4) + has(o.v6), PUBLIC_IP);
+  return bool(o.v4, 'v4') + bool(o.v6, 'v6');
 };
 
-const writePublicIp: DataWriter = (out, data, path) => {
-  const [v4, v6] = fields(data, PUBLIC_IP, path);
-  out.str(bool(v4, path, 'v4'));
-  out.str(bool(v6, path, 'v6'));
-};
-
-function writePeer(out: Sink, v: unknown, path: string): void {
-  const [subnet, key, allowed, endpoint] = fields(v, PEER, path);
-  const s = cidr(subnet, path, 'subnet');
-  out.str(str(key, path, 'wireguard_public_key'));
-  out.str(str(endpoint, path, 'endpoint'));
-  out.str(s);
-  const ips = list(allowed, path, 'allowed_ips');
-  for (let i = 0; i < ips.length; i++) out.str(cidr(ips[i], path, 'allowed_ips', i));
+function writePeer(v: unknown): string {
+  let o = obj(v);
+  o = exact(o, has(o.subnet) + has(o.wireguard_public_key) + has(o.allowed_ips) + has(o.endpoint), PEER);
+  let text = cidr(o.subnet, 'subnet');
+  text = str(o.wireguard_public_key, 'wireguard_public_key') + str(o.endpoint, 'endpoint') + text;
+  const ips = list(o.allowed_ips, 'allowed_ips');
+  for (let i = 0; i < ips.length; i++) text += cidr(ips[i], 'allowed_ips', i);
+  return text;
 }
 
-function writeMycelium(out: Sink, v: unknown, path: string): void {
-  const [key, peers] = fields(v, MYCELIUM, path);
-  out.str(hexBytes(key, path, 'hex_key'));
-  const ps = list(peers, path, 'peers');
-  for (let i = 0; i < ps.length; i++) out.str(str(ps[i], path, 'peers', i));
+function writeMycelium(v: unknown): string {
+  let o = obj(v);
+  o = exact(o, has(o.hex_key) + has(o.peers), MYCELIUM);
+  let text = hexBytes(o.hex_key, 'hex_key');
+  const ps = list(o.peers, 'peers');
+  for (let i = 0; i < ps.length; i++) text += str(ps[i], 'peers', i);
+  return text;
 }
 
 /** `network` and `network-light` share the layout; only `network`'s mycelium is optional. */
-function networkWriter(myceliumAlways: boolean): DataWriter {
-  return (out, data, path) => {
-    const [ipRange, subnet, key, port, peers, mycelium] = fields(data, NETWORK, path);
-    out.str(cidr(ipRange, path, 'ip_range'));
-    out.str(cidr(subnet, path, 'subnet'));
-    out.str(str(key, path, 'wireguard_private_key'));
-    out.str(uintSmall(port, U16, path, 'wireguard_listen_port'));
-    const ps = list(peers, path, 'peers');
-    for (let i = 0; i < ps.length; i++) writePeer(out, ps[i], `${path}.peers[${i}]`);
-    // network: `*Mycelium` (nil when absent or null); network-light: a plain struct.
-    if (myceliumAlways || (mycelium !== null && mycelium !== undefined)) {
-      writeMycelium(out, mycelium, `${path}.mycelium`);
+function writeNetwork(o: Rec, myceliumAlways: boolean): string {
+  o = exact(o, has(o.ip_range) + has(o.subnet) + has(o.wireguard_private_key) + has(o.wireguard_listen_port) + has(o.peers) + has(o.mycelium), NETWORK);
+  let text =
+    cidr(o.ip_range, 'ip_range') +
+    cidr(o.subnet, 'subnet') +
+    str(o.wireguard_private_key, 'wireguard_private_key') +
+    uintSmall(o.wireguard_listen_port, U16, 'wireguard_listen_port');
+  const ps = list(o.peers, 'peers');
+  for (let i = 0; i < ps.length; i++) {
+    try {
+      text += writePeer(ps[i]);
+    } catch (e) {
+      throw at(e, 'peers', i);
     }
-  };
-}
-
-function writeInterfaces(out: Sink, v: unknown, path: string): void {
-  const ifs = list(v, path, '');
-  for (let i = 0; i < ifs.length; i++) {
-    const p = `${path}[${i}]`;
-    const [network, addr] = fields(ifs[i], INTERFACE, p);
-    out.str(str(network, p, 'network'));
-    out.str(ip(addr, p, 'ip'));
   }
+  // network: `*Mycelium` (nil when absent or null); network-light: a plain struct.
+  const mycelium = o.mycelium;
+  if (myceliumAlways || (mycelium !== null && mycelium !== undefined)) {
+    try {
+      text += writeMycelium(mycelium);
+    } catch (e) {
+      throw at(e, 'mycelium');
+    }
+  }
+  return text;
 }
 
-function writeMachineMycelium(out: Sink, v: unknown, path: string): void {
-  if (v === null || v === undefined) return; // *MyceliumIP: nil
-  const [network, seed] = fields(v, MACHINE_MYCELIUM, path);
-  out.str(str(network, path, 'network'));
-  out.str(hexBytes(seed, path, 'hex_seed'));
+function writeInterfaces(v: unknown): string {
+  let text = '';
+  const ifs = list(v, '');
+  for (let i = 0; i < ifs.length; i++) {
+    try {
+      let o = obj(ifs[i]);
+      o = exact(o, has(o.network) + has(o.ip), INTERFACE);
+      text += str(o.network, 'network') + ip(o.ip, 'ip');
+    } catch (e) {
+      throw at(e, '', i);
+    }
+  }
+  return text;
+}
+
+function writeMachineMycelium(v: unknown): string {
+  if (v === null || v === undefined) return ''; // *MyceliumIP: nil
+  let o = obj(v);
+  o = exact(o, has(o.network) + has(o.hex_seed), MACHINE_MYCELIUM);
+  return str(o.network, 'network') + hexBytes(o.hex_seed, 'hex_seed');
+}
+
+/** The VM's network: `public_ip`, `planetary`, interfaces, mycelium (the light VM: the last two). */
+function writeMachineNetwork(v: unknown, light: boolean): string {
+  let o = obj(v);
+  let text = '';
+  if (light) {
+    o = exact(o, has(o.mycelium) + has(o.interfaces), MACHINE_NETWORK_LIGHT);
+  } else {
+    o = exact(o, has(o.public_ip) + has(o.planetary) + has(o.mycelium) + has(o.interfaces), MACHINE_NETWORK);
+    text = str(o.public_ip, 'public_ip') + bool(o.planetary, 'planetary');
+  }
+  try {
+    text += writeInterfaces(o.interfaces);
+  } catch (e) {
+    throw at(e, 'interfaces');
+  }
+  try {
+    return text + writeMachineMycelium(o.mycelium);
+  } catch (e) {
+    throw at(e, 'mycelium');
+  }
 }
 
 /** Env pairs sorted by key in byte order (Go `sort.Strings`), written `k=v` (§2.5). */
-function writeEnv(out: Sink, v: unknown, path: string): void {
-  if (v === null || v === undefined) return;
-  if (typeof v !== 'object' || Array.isArray(v)) throw typeError(path, 'an object of strings', v);
-  const env = v as Record<string, unknown>;
+function writeEnv(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v !== 'object' || Array.isArray(v)) throw typeFail('', 'an object of strings', v);
+  const env = v as Rec;
   let keys = Object.keys(env);
-  let values: Map<string, string> | null = null;
-  for (const k of keys) {
+  let surrogates = false;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
     const val = env[k];
-    if (typeof val !== 'string' && val !== null && val !== undefined) throw typeError(fieldPath(path, k), 'a string', val);
+    if (typeof val !== 'string' && val !== null && val !== undefined) throw typeFail(k, 'a string', val);
+    if (!surrogates && hasSurrogate(k)) surrogates = true;
   }
-  if (keys.some(hasSurrogate)) {
+  let text = '';
+  if (surrogates) {
     // Go decodes a lone surrogate to U+FFFD, so such keys can collide (later one wins), and the
     // byte order of astral characters differs from JS's UTF-16 code-unit order.
-    values = new Map();
-    for (const k of keys) values.set(toWellFormed(k), str(env[k], path, k));
+    const values = new Map<string, string>();
+    for (const k of keys) values.set(wellFormed(k), str(env[k], k));
     keys = [...values.keys()].sort(compareCodePoints);
-  } else {
-    keys.sort();
+    for (const k of keys) text += k + '=' + values.get(k)!;
+    return text;
   }
-  for (const k of keys) {
-    out.str(k);
-    out.str('=');
-    out.str(values === null ? str(env[k], path, k) : values.get(k)!);
+  // Without surrogates, UTF-16 code-unit order is code-point order, which is UTF-8 byte order.
+  if (keys.length > 1) keys.sort();
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    text += k + '=' + str(env[k], k);
   }
-}
-
-function hasSurrogate(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdfff) return true;
-  }
-  return false;
-}
-
-function toWellFormed(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        out += s[i]! + s[i + 1]!;
-        i++;
-        continue;
-      }
-      out += '\ufffd';
-    } else if (c >= 0xdc00 && c <= 0xdfff) {
-      out += '\ufffd';
-    } else {
-      out += s[i]!;
-    }
-  }
-  return out;
+  return text;
 }
 
 /** Code-point order, which is UTF-8 byte order. */
@@ -293,124 +412,179 @@ function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
-function machineWriter(light: boolean): DataWriter {
-  return (out, data, path) => {
-    const [flist, network, size, capacity, mounts, entrypoint, env, corex, gpu] = fields(data, ZMACHINE, path);
-    out.str(str(flist, path, 'flist'));
-    const np = `${path}.network`;
-    if (light) {
-      const [mycelium, interfaces] = fields(network, MACHINE_NETWORK_LIGHT, np);
-      writeInterfaces(out, interfaces, `${np}.interfaces`);
-      writeMachineMycelium(out, mycelium, `${np}.mycelium`);
-    } else {
-      const [publicIp, planetary, mycelium, interfaces] = fields(network, MACHINE_NETWORK, np);
-      out.str(str(publicIp, np, 'public_ip'));
-      out.str(bool(planetary, np, 'planetary'));
-      writeInterfaces(out, interfaces, `${np}.interfaces`);
-      writeMachineMycelium(out, mycelium, `${np}.mycelium`);
+function writeMachine(o: Rec, light: boolean): string {
+  o = exact(o, has(o.flist) + has(o.network) + has(o.size) + has(o.compute_capacity) + has(o.mounts) + has(o.entrypoint) + has(o.env) + has(o.corex) + has(o.gpu), ZMACHINE);
+  let text = str(o.flist, 'flist');
+  try {
+    text += writeMachineNetwork(o.network, light);
+  } catch (e) {
+    throw at(e, 'network');
+  }
+  text += u64(o.size, 'size');
+  try {
+    let c = obj(o.compute_capacity);
+    c = exact(c, has(c.cpu) + has(c.memory), CAPACITY);
+    text += uintSmall(c.cpu, U8, 'cpu') + u64(c.memory, 'memory');
+  } catch (e) {
+    throw at(e, 'compute_capacity');
+  }
+  const ms = list(o.mounts, 'mounts');
+  for (let i = 0; i < ms.length; i++) {
+    try {
+      let m = obj(ms[i]);
+      m = exact(m, has(m.name) + has(m.mountpoint), MOUNT);
+      text += str(m.name, 'name') + str(m.mountpoint, 'mountpoint');
+    } catch (e) {
+      throw at(e, 'mounts', i);
     }
-    out.str(u64(size, path, 'size'));
-    const cp = `${path}.compute_capacity`;
-    const [cpu, memory] = fields(capacity, CAPACITY, cp);
-    out.str(uintSmall(cpu, U8, cp, 'cpu'));
-    out.str(u64(memory, cp, 'memory'));
-    const ms = list(mounts, path, 'mounts');
-    for (let i = 0; i < ms.length; i++) {
-      const p = `${path}.mounts[${i}]`;
-      const [name, mountpoint] = fields(ms[i], MOUNT, p);
-      out.str(str(name, p, 'name'));
-      out.str(str(mountpoint, p, 'mountpoint'));
-    }
-    out.str(str(entrypoint, path, 'entrypoint'));
-    writeEnv(out, env, `${path}.env`);
-    bool(corex, path, 'corex'); // decoded, not hashed
-    const gpus = list(gpu, path, 'gpu');
-    for (let i = 0; i < gpus.length; i++) out.str(str(gpus[i], path, 'gpu', i));
-  };
+  }
+  text += str(o.entrypoint, 'entrypoint');
+  try {
+    text += writeEnv(o.env);
+  } catch (e) {
+    throw at(e, 'env');
+  }
+  bool(o.corex, 'corex'); // decoded, not hashed
+  const gpus = list(o.gpu, 'gpu');
+  for (let i = 0; i < gpus.length; i++) text += str(gpus[i], 'gpu', i);
+  return text;
 }
 
-function gatewayWriter(spec: typeof GATEWAY_NAME): DataWriter {
-  const label = spec.names[3]!;
-  return (out, data, path) => {
-    const [tls, backends, network, name] = fields(data, spec, path);
-    out.str(str(name, path, label));
-    out.str(bool(tls, path, 'tls_passthrough'));
-    const bs = list(backends, path, 'backends');
-    for (let i = 0; i < bs.length; i++) out.str(str(bs[i], path, 'backends', i));
-    // `*gridtypes.Name`: written only when present; an empty string writes nothing either way.
-    out.str(str(network, path, 'network'));
-  };
+function writeGateway(o: Rec, fqdn: boolean): string {
+  let name: string;
+  if (fqdn) {
+    o = exact(o, has(o.tls_passthrough) + has(o.backends) + has(o.network) + has(o.fqdn), GATEWAY_FQDN);
+    name = str(o.fqdn, 'fqdn');
+  } else {
+    o = exact(o, has(o.tls_passthrough) + has(o.backends) + has(o.network) + has(o.name), GATEWAY_NAME);
+    name = str(o.name, 'name');
+  }
+  let text = name + bool(o.tls_passthrough, 'tls_passthrough');
+  const bs = list(o.backends, 'backends');
+  for (let i = 0; i < bs.length; i++) text += str(bs[i], 'backends', i);
+  // `*gridtypes.Name`: written only when present; an empty string writes nothing either way.
+  return text + str(o.network, 'network');
 }
 
-function writeEncryption(out: Sink, v: unknown, path: string): void {
-  const [algorithm, key] = fields(v, ENCRYPTION, path);
-  out.str(str(algorithm, path, 'algorithm'));
-  out.str(hexBytes(key, path, 'key'));
+function writeEncryption(v: unknown): string {
+  let o = obj(v);
+  o = exact(o, has(o.algorithm) + has(o.key), ENCRYPTION);
+  return str(o.algorithm, 'algorithm') + hexBytes(o.key, 'key');
 }
 
-function writeBackends(out: Sink, v: unknown, path: string): void {
-  const bs = list(v, path, '');
+function writeBackends(v: unknown): string {
+  let text = '';
+  const bs = list(v, '');
   for (let i = 0; i < bs.length; i++) {
-    const p = `${path}[${i}]`;
-    const [address, namespace, password] = fields(bs[i], ZDB_BACKEND, p);
-    out.str(str(address, p, 'address'));
-    out.str(str(namespace, p, 'namespace'));
-    out.str(str(password, p, 'password'));
+    try {
+      let o = obj(bs[i]);
+      o = exact(o, has(o.address) + has(o.namespace) + has(o.password), ZDB_BACKEND);
+      text += str(o.address, 'address') + str(o.namespace, 'namespace') + str(o.password, 'password');
+    } catch (e) {
+      throw at(e, '', i);
+    }
+  }
+  return text;
+}
+
+function writeQsfsMeta(v: unknown): string {
+  let o = obj(v);
+  o = exact(o, has(o.type) + has(o.config), QSFS_META);
+  const text = str(o.type, 'type');
+  try {
+    let c = obj(o.config);
+    c = exact(c, has(c.prefix) + has(c.encryption) + has(c.backends), QSFS_META_CONFIG);
+    let t = text + str(c.prefix, 'prefix');
+    try {
+      t += writeEncryption(c.encryption);
+    } catch (e) {
+      throw at(e, 'encryption');
+    }
+    try {
+      return t + writeBackends(c.backends);
+    } catch (e) {
+      throw at(e, 'backends');
+    }
+  } catch (e) {
+    throw at(e, 'config');
   }
 }
 
-const writeQsfs: DataWriter = (out, data, path) => {
-  const [cache, config] = fields(data, QSFS, path);
-  out.str(u64(cache, path, 'cache'));
-  const cp = `${path}.config`;
-  const [minimal, expected, groupsR, nodesR, maxDir, encryption, meta, groups, compression] = fields(
-    config,
+function writeQsfsConfig(v: unknown): string {
+  let o = obj(v);
+  o = exact(
+    o,
+    has(o.minimal_shards) + has(o.expected_shards) + has(o.redundant_groups) + has(o.redundant_nodes) + has(o.max_zdb_data_dir_size) +
+      has(o.encryption) + has(o.meta) + has(o.groups) + has(o.compression),
     QSFS_CONFIG,
-    cp,
   );
-  out.str(uintSmall(minimal, U32, cp, 'minimal_shards'));
-  out.str(uintSmall(expected, U32, cp, 'expected_shards'));
-  out.str(uintSmall(groupsR, U32, cp, 'redundant_groups'));
-  out.str(uintSmall(nodesR, U32, cp, 'redundant_nodes'));
-  out.str(uintSmall(maxDir, U32, cp, 'max_zdb_data_dir_size'));
-  writeEncryption(out, encryption, `${cp}.encryption`);
-  const mp = `${cp}.meta`;
-  const [type, metaConfig] = fields(meta, QSFS_META, mp);
-  out.str(str(type, mp, 'type'));
-  const mcp = `${mp}.config`;
-  const [prefix, metaEncryption, metaBackends] = fields(metaConfig, QSFS_META_CONFIG, mcp);
-  out.str(str(prefix, mcp, 'prefix'));
-  writeEncryption(out, metaEncryption, `${mcp}.encryption`);
-  writeBackends(out, metaBackends, `${mcp}.backends`);
-  const gs = list(groups, cp, 'groups');
-  for (let i = 0; i < gs.length; i++) {
-    const gp = `${cp}.groups[${i}]`;
-    const [backends] = fields(gs[i], ZDB_GROUP, gp);
-    writeBackends(out, backends, `${gp}.backends`);
+  let text =
+    uintSmall(o.minimal_shards, U32, 'minimal_shards') +
+    uintSmall(o.expected_shards, U32, 'expected_shards') +
+    uintSmall(o.redundant_groups, U32, 'redundant_groups') +
+    uintSmall(o.redundant_nodes, U32, 'redundant_nodes') +
+    uintSmall(o.max_zdb_data_dir_size, U32, 'max_zdb_data_dir_size');
+  try {
+    text += writeEncryption(o.encryption);
+  } catch (e) {
+    throw at(e, 'encryption');
   }
-  const [algorithm] = fields(compression, COMPRESSION, `${cp}.compression`);
-  out.str(str(algorithm, cp, 'compression.algorithm'));
+  try {
+    text += writeQsfsMeta(o.meta);
+  } catch (e) {
+    throw at(e, 'meta');
+  }
+  const gs = list(o.groups, 'groups');
+  for (let i = 0; i < gs.length; i++) {
+    try {
+      let g = obj(gs[i]);
+      g = exact(g, has(g.backends), ZDB_GROUP);
+      try {
+        text += writeBackends(g.backends);
+      } catch (e) {
+        throw at(e, 'backends');
+      }
+    } catch (e) {
+      throw at(e, 'groups', i);
+    }
+  }
+  try {
+    let c = obj(o.compression);
+    c = exact(c, has(c.algorithm), COMPRESSION);
+    return text + str(c.algorithm, 'algorithm');
+  } catch (e) {
+    throw at(e, 'compression');
+  }
+}
+
+const writeQsfs: DataWriter = (o) => {
+  o = exact(o, has(o.cache) + has(o.config), QSFS);
+  const text = u64(o.cache, 'cache');
+  try {
+    return text + writeQsfsConfig(o.config);
+  } catch (e) {
+    throw at(e, 'config');
+  }
 };
 
-const writeZlogs: DataWriter = (out, data, path) => {
-  const [zmachine, output] = fields(data, ZLOGS, path);
-  out.str(str(zmachine, path, 'zmachine'));
-  out.str(str(output, path, 'output'));
+const writeZlogs: DataWriter = (o) => {
+  o = exact(o, has(o.zmachine) + has(o.output), ZLOGS);
+  return str(o.zmachine, 'zmachine') + str(o.output, 'output');
 };
 
 /** The 13 workload types of zosbase pkg/gridtypes/zos/types.go. */
-const DATA_WRITERS: Readonly<Record<string, DataWriter>> = {
-  zmount: writeSize,
-  volume: writeSize,
-  zdb: writeZdb,
-  ipv4: writeIpv4,
-  ip: writePublicIp,
-  network: networkWriter(false),
-  'network-light': networkWriter(true),
-  zmachine: machineWriter(false),
-  'zmachine-light': machineWriter(true),
-  'gateway-name-proxy': gatewayWriter(GATEWAY_NAME),
-  'gateway-fqdn-proxy': gatewayWriter(GATEWAY_FQDN),
-  qsfs: writeQsfs,
-  zlogs: writeZlogs,
-};
+const DATA_WRITERS: ReadonlyMap<string, DataWriter> = new Map<string, DataWriter>([
+  ['zmount', writeSize],
+  ['volume', writeSize],
+  ['zdb', writeZdb],
+  ['ipv4', writeIpv4],
+  ['ip', writePublicIp],
+  ['network', (o) => writeNetwork(o, false)],
+  ['network-light', (o) => writeNetwork(o, true)],
+  ['zmachine', (o) => writeMachine(o, false)],
+  ['zmachine-light', (o) => writeMachine(o, true)],
+  ['gateway-name-proxy', (o) => writeGateway(o, false)],
+  ['gateway-fqdn-proxy', (o) => writeGateway(o, true)],
+  ['qsfs', writeQsfs],
+  ['zlogs', writeZlogs],
+]);

@@ -12,26 +12,95 @@
  *   string) because `JSON.parse` cannot carry integers above 2^53 exactly; a JS number above
  *   2^53 is refused rather than hashed with lost precision.
  */
-import { DecodeError, DeploymentError, canonicalGoCIDR, canonicalGoIP } from '@sc4it/types';
+import { DecodeError, DeploymentError, type Sc4itError, canonicalGoCIDR, canonicalGoIP } from '@sc4it/types';
 import { rfc3339ToUnix } from './rfc3339.ts';
 
-/** A Go struct: its JSON field names in declaration order, with exact and folded lookups. */
+// ---- errors with lazily built field paths ----------------------------------------------------
+
+/**
+ * A decoding failure on its way up. Leaves know only their own field name; each enclosing struct
+ * adds its segment in a `catch` as the failure passes, so a path string is only ever built for
+ * an error (none per field read). {@link Fail.toError} makes the public typed error.
+ */
+export class Fail {
+  /** Path segments, innermost first: a name, or an index (`[i]`). */
+  readonly segs: (string | number)[] = [];
+  private readonly make: (field: string) => Sc4itError;
+
+  constructor(make: (field: string) => Sc4itError, name: string, index = -1) {
+    this.make = make;
+    if (index >= 0) this.segs.push(index);
+    this.segs.push(name);
+  }
+
+  /** The typed error, with the path as `workloads[1].data.size` (empty names are skipped). */
+  toError(): Sc4itError {
+    let path = '';
+    for (let i = this.segs.length - 1; i >= 0; i--) {
+      const s = this.segs[i]!;
+      if (typeof s === 'number') path += `[${s}]`;
+      else if (s !== '') path = path === '' ? s : `${path}.${s}`;
+    }
+    return this.make(path);
+  }
+}
+
+/** Adds the segment `name[index]` to a {@link Fail} passing through a struct; returns it. */
+export function at(e: unknown, name: string, index = -1): unknown {
+  if (e instanceof Fail) {
+    if (index >= 0) e.segs.push(index);
+    e.segs.push(name);
+  }
+  return e;
+}
+
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+export function typeFail(name: string, expected: string, v: unknown, index = -1): Fail {
+  const msg = `expected ${expected}, got ${describe(v)}`;
+  return new Fail((field) => new DeploymentError('deployment.wrong_type', msg, { field }), name, index);
+}
+
+function rangeFail(name: string, index: number, what: string): Fail {
+  return new Fail((field) => new DeploymentError('deployment.out_of_range', `expected ${what}`, { field }), name, index);
+}
+
+function unsafeFail(name: string, index: number): Fail {
+  return new Fail(
+    (field) =>
+      new DecodeError(
+        'decode.unsafe_integer',
+        'integer above 2^53 given as a JS number (precision lost); pass a bigint or a decimal string',
+        { field },
+      ),
+    name,
+    index,
+  );
+}
+
+// ---- structs ----------------------------------------------------------------------------------
+
+export type Rec = Record<string, unknown>;
+
+/** A Go struct: its JSON field names, with exact and case-folded lookups for the slow path. */
 export interface StructSpec {
   readonly names: readonly string[];
-  /** Reads the fields by exact name, in `names` order (plain property reads are the fast path). */
-  readonly read: (o: Record<string, unknown>) => unknown[];
   readonly exact: ReadonlyMap<string, number>;
   readonly folded: ReadonlyMap<string, number>;
 }
 
-export function struct(names: readonly string[], read: (o: Record<string, unknown>) => unknown[]): StructSpec {
+export function struct(names: readonly string[]): StructSpec {
   const exact = new Map<string, number>();
   const folded = new Map<string, number>();
   names.forEach((n, i) => {
     exact.set(n, i);
     folded.set(fold(n)!, i);
   });
-  return { names, read, exact, folded };
+  return { names, exact, folded };
 }
 
 /** Go's `foldName` restricted to what can equal an ASCII field name; `null` if it cannot. */
@@ -47,47 +116,43 @@ function fold(key: string): string | null {
   return out;
 }
 
-const NO_FIELDS: readonly unknown[] = [];
+/** The zero struct: every field reads `undefined`. */
+const EMPTY: Rec = Object.freeze({});
 
-export function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v;
+/**
+ * A JSON object decoded into a struct: `null`/`undefined` give the zero struct, anything but an
+ * object is an error. The fields are then read by exact name, after {@link exact}.
+ */
+export function obj(v: unknown): Rec {
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Rec;
+  if (v === null || v === undefined) return EMPTY;
+  throw typeFail('', 'an object', v);
 }
 
-/** `base.name[index]`, built only when an error needs it. */
-export function fieldPath(base: string, name: string, index = -1): string {
-  const p = base === '' ? name : name === '' ? base : `${base}.${name}`;
-  return index < 0 ? p : `${p}[${index}]`;
-}
-
-export function typeError(path: string, expected: string, v: unknown): DeploymentError {
-  return new DeploymentError('deployment.wrong_type', `expected ${expected}, got ${describe(v)}`, { field: path });
+/** 1 when a field was read, for the key count of {@link exact}. */
+export function has(v: unknown): number {
+  return v === undefined ? 0 : 1;
 }
 
 /**
- * Decodes a JSON object into the fields of `spec` (by index). `null`/`undefined` give the zero
- * struct (every field `undefined`).
+ * The fast path of Go's field matching: when `o` has exactly `present` keys, where `present`
+ * counts the struct's fields read by exact name, every key is an exact field name and `o` is
+ * used as it is (no allocation). Otherwise (unknown keys, or keys that match a field only
+ * case-insensitively) the object is decoded key by key as Go does, into a fresh object with the
+ * exact names.
  */
-export function fields(v: unknown, spec: StructSpec, path: string): readonly unknown[] {
-  if (v === null || v === undefined) return NO_FIELDS;
-  if (typeof v !== 'object' || Array.isArray(v)) throw typeError(path, 'an object', v);
-  const o = v as Record<string, unknown>;
-  const out = spec.read(o);
-  let present = 0;
-  for (let i = 0; i < out.length; i++) if (out[i] !== undefined) present++;
-  // Fast path: every key is an exact field name. Otherwise (unknown keys, or keys that only match
-  // a field case-insensitively) decode key by key as Go does.
+export function exact(o: Rec, present: number, spec: StructSpec): Rec {
   let keys = 0;
   for (const k in o) {
     void k;
     keys++;
   }
-  return keys === present ? out : slowFields(o, spec);
+  return keys === present ? o : slowFields(o, spec);
 }
 
-function slowFields(o: Record<string, unknown>, spec: StructSpec): unknown[] {
-  const out = new Array<unknown>(spec.names.length);
+/** Go's decoding of an object's keys into a struct: case-insensitive, the last match wins. */
+export function slowFields(o: Rec, spec: StructSpec): Rec {
+  const out = Object.create(null) as Rec;
   for (const k in o) {
     let idx = spec.exact.get(k);
     if (idx === undefined) {
@@ -96,30 +161,84 @@ function slowFields(o: Record<string, unknown>, spec: StructSpec): unknown[] {
       idx = spec.folded.get(f);
       if (idx === undefined) continue;
     }
-    out[idx] = o[k];
+    out[spec.names[idx]!] = o[k];
   }
   return out;
 }
 
+const NO_ITEMS: readonly unknown[] = [];
+
 /** A JSON array as Go decodes it into a slice: `null`/`undefined` give an empty slice. */
-export function list(v: unknown, base: string, name: string, index = -1): readonly unknown[] {
-  if (v === null || v === undefined) return NO_FIELDS;
-  if (!Array.isArray(v)) throw typeError(fieldPath(base, name, index), 'an array', v);
-  return v;
+export function list(v: unknown, name: string): readonly unknown[] {
+  if (Array.isArray(v)) return v;
+  if (v === null || v === undefined) return NO_ITEMS;
+  throw typeFail(name, 'an array', v);
+}
+
+// ---- strings ----------------------------------------------------------------------------------
+
+/**
+ * Set while a deployment is re-read because its text holds UTF-16 surrogates: then every string
+ * is made well-formed on its own (a lone surrogate becomes U+FFFD, as Go decodes each JSON
+ * string), so joined fragments can never pair halves from different strings. Only set for the
+ * duration of one synchronous call.
+ */
+let careful = false;
+
+export function setCareful(on: boolean): void {
+  careful = on;
 }
 
 /** Go `string` (and named string types). */
-export function str(v: unknown, base: string, name: string, index = -1): string {
+export function str(v: unknown, name: string, index = -1): string {
+  if (typeof v === 'string') return careful ? wellFormed(v) : v;
+  if (v === null || v === undefined) return '';
+  throw typeFail(name, 'a string', v, index);
+}
+
+/** `str` without the surrogate treatment, for values that are checked, not written. */
+export function rawStr(v: unknown, name: string): string {
   if (typeof v === 'string') return v;
   if (v === null || v === undefined) return '';
-  throw typeError(fieldPath(base, name, index), 'a string', v);
+  throw typeFail(name, 'a string', v);
+}
+
+export function hasSurrogate(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) return true;
+  }
+  return false;
+}
+
+/** `s` with every lone surrogate replaced by U+FFFD (what Go's JSON decoder makes of it). */
+export function wellFormed(s: string): string {
+  if (!hasSurrogate(s)) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        out += s[i]! + s[i + 1]!;
+        i++;
+        continue;
+      }
+      out += '\ufffd';
+    } else if (c >= 0xdc00 && c <= 0xdfff) {
+      out += '\ufffd';
+    } else {
+      out += s[i]!;
+    }
+  }
+  return out;
 }
 
 /** Go `bool`, rendered with `%t`. */
-export function bool(v: unknown, base: string, name: string, index = -1): 'true' | 'false' {
+export function bool(v: unknown, name: string): 'true' | 'false' {
   if (v === true) return 'true';
   if (v === false || v === null || v === undefined) return 'false';
-  throw typeError(fieldPath(base, name, index), 'a boolean', v);
+  throw typeFail(name, 'a boolean', v);
 }
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
@@ -138,87 +257,76 @@ export function decimal(n: number): string {
 const I64_MIN = -0x8000_0000_0000_0000n;
 const I64_MAX = 0x7fff_ffff_ffff_ffffn;
 
-function rangeError(path: string, what: string): DeploymentError {
-  return new DeploymentError('deployment.out_of_range', `expected ${what}`, { field: path });
-}
 
 /** Go `uint8`/`uint16`/`uint32` (`max` = 2^n - 1), rendered with `%d`. */
-export function uintSmall(v: unknown, max: number, base: string, name: string, index = -1): string {
+export function uintSmall(v: unknown, max: number, name: string): string {
   if (typeof v === 'number') {
     if (v > 0 && v <= max && Math.floor(v) === v) return decimal(v);
     if (v === 0 && !Object.is(v, -0)) return '0';
-    throw rangeError(fieldPath(base, name, index), `an integer in 0..${max}`);
+    throw rangeFail(name, -1, `an integer in 0..${max}`);
   }
   if (typeof v === 'bigint') {
     if (v >= 0n && v <= BigInt(max)) return v.toString();
-    throw rangeError(fieldPath(base, name, index), `an integer in 0..${max}`);
+    throw rangeFail(name, -1, `an integer in 0..${max}`);
   }
   if (v === null || v === undefined) return '0';
-  throw typeError(fieldPath(base, name, index), 'an integer', v);
+  throw typeFail(name, 'an integer', v);
 }
 
 const DECIMAL_U = /^(?:0|[1-9][0-9]*)$/;
 const DECIMAL_I = /^-?(?:0|[1-9][0-9]*)$/;
 
-function unsafe(path: string): DecodeError {
-  return new DecodeError(
-    'decode.unsafe_integer',
-    'integer above 2^53 given as a JS number (precision lost); pass a bigint or a decimal string',
-    { field: path },
-  );
-}
-
 /** Go `uint64` / `uint` / `gridtypes.Unit`, rendered with `%d`. */
-export function u64(v: unknown, base: string, name: string, index = -1): string {
+export function u64(v: unknown, name: string): string {
   if (typeof v === 'number') {
     // Fast path: a safe non-negative integer (and not -0, which Go's ParseUint refuses).
     if (v > 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v) return decimal(v);
     if (v === 0 && !Object.is(v, -0)) return '0';
-    if (!Number.isInteger(v) || v < 0 || Object.is(v, -0)) throw rangeError(fieldPath(base, name, index), 'an integer in 0..2^64-1');
-    if (v >= 2 ** 64) throw rangeError(fieldPath(base, name, index), 'an integer in 0..2^64-1');
-    throw unsafe(fieldPath(base, name, index));
+    if (!Number.isInteger(v) || v < 0 || Object.is(v, -0)) throw rangeFail(name, -1, 'an integer in 0..2^64-1');
+    if (v >= 2 ** 64) throw rangeFail(name, -1, 'an integer in 0..2^64-1');
+    throw unsafeFail(name, -1);
   }
   if (typeof v === 'bigint') {
     if (v >= 0n && v <= U64_MAX) return v.toString();
-    throw rangeError(fieldPath(base, name, index), 'an integer in 0..2^64-1');
+    throw rangeFail(name, -1, 'an integer in 0..2^64-1');
   }
   if (typeof v === 'string') {
     if (DECIMAL_U.test(v) && (v.length < 20 || BigInt(v) <= U64_MAX)) return v;
-    throw rangeError(fieldPath(base, name, index), 'an integer in 0..2^64-1 (decimal string)');
+    throw rangeFail(name, -1, 'an integer in 0..2^64-1 (decimal string)');
   }
   if (v === null || v === undefined) return '0';
-  throw typeError(fieldPath(base, name, index), 'an integer', v);
+  throw typeFail(name, 'an integer', v);
 }
 
 /** Go `int64` given as a number, bigint or decimal string; `null` if `v` is another string. */
-export function i64(v: unknown, base: string, name: string, index = -1): string | null {
+export function i64(v: unknown, name: string): string | null {
   if (typeof v === 'number') {
-    if (!Number.isInteger(v)) throw rangeError(fieldPath(base, name, index), 'an integer in -2^63..2^63-1');
+    if (!Number.isInteger(v)) throw rangeFail(name, -1, 'an integer in -2^63..2^63-1');
     if (!Number.isSafeInteger(v)) {
-      if (v >= 2 ** 63 || v < -(2 ** 63)) throw rangeError(fieldPath(base, name, index), 'an integer in -2^63..2^63-1');
-      throw unsafe(fieldPath(base, name, index));
+      if (v >= 2 ** 63 || v < -(2 ** 63)) throw rangeFail(name, -1, 'an integer in -2^63..2^63-1');
+      throw unsafeFail(name, -1);
     }
     return v < 0 ? `-${decimal(-v)}` : decimal(v === 0 ? 0 : v);
   }
   if (typeof v === 'bigint') {
     if (v >= I64_MIN && v <= I64_MAX) return v.toString();
-    throw rangeError(fieldPath(base, name, index), 'an integer in -2^63..2^63-1');
+    throw rangeFail(name, -1, 'an integer in -2^63..2^63-1');
   }
   if (typeof v === 'string') {
     if (!DECIMAL_I.test(v)) return null;
     const b = BigInt(v);
-    if (b < I64_MIN || b > I64_MAX) throw rangeError(fieldPath(base, name, index), 'an integer in -2^63..2^63-1');
+    if (b < I64_MIN || b > I64_MAX) throw rangeFail(name, -1, 'an integer in -2^63..2^63-1');
     return b.toString();
   }
   if (v === null || v === undefined) return '0';
-  throw typeError(fieldPath(base, name, index), 'an integer', v);
+  throw typeFail(name, 'an integer', v);
 }
 
 /**
  * zos `Bytes` / `EncryptionKey` (hex text, decoded with Go `hex.DecodeString`, either case, even
  * length), rendered with `%x`: lower-case hex.
  */
-export function hexBytes(v: unknown, base: string, name: string, index = -1): string {
+export function hexBytes(v: unknown, name: string): string {
   if (typeof v === 'string') {
     const n = v.length;
     let upper = false;
@@ -230,12 +338,12 @@ export function hexBytes(v: unknown, base: string, name: string, index = -1): st
       else ok = false;
     }
     if (ok) return upper ? v.toLowerCase() : v;
-    throw new DeploymentError('deployment.invalid_hex', 'invalid hex string', { field: fieldPath(base, name, index), upstream: goHexError(v) });
+    const upstream = goHexError(v);
+    throw new Fail((field) => new DeploymentError('deployment.invalid_hex', 'invalid hex string', { field, upstream }), name);
   }
   if (v === null || v === undefined) return '';
-  throw typeError(fieldPath(base, name, index), 'a hex string', v);
+  throw typeFail(name, 'a hex string', v);
 }
-
 
 /** The error text of Go's `hex.DecodeString` for a string it rejects (first bad byte, else length). */
 function goHexError(v: string): string {
@@ -247,46 +355,52 @@ function goHexError(v: string): string {
 }
 
 /** Go `net.IP` (via `UnmarshalText` → `net.ParseIP`), rendered with `IP.String()`; empty is `<nil>`. */
-export function ip(v: unknown, base: string, name: string, index = -1): string {
+export function ip(v: unknown, name: string): string {
   if (typeof v === 'string') {
     if (v === '') return '<nil>';
     const out = canonicalGoIP(v);
     if (out !== null) return out;
-    throw new DeploymentError('deployment.invalid_ip', 'invalid IP address', { field: fieldPath(base, name, index), upstream: `invalid IP address: ${v}` });
+    const upstream = `invalid IP address: ${v}`;
+    throw new Fail((field) => new DeploymentError('deployment.invalid_ip', 'invalid IP address', { field, upstream }), name);
   }
   if (v === null || v === undefined) return '<nil>';
-  throw typeError(fieldPath(base, name, index), 'an IP address string', v);
+  throw typeFail(name, 'an IP address string', v);
 }
 
 /**
  * `gridtypes.IPNet` (via `net.ParseCIDR`, host bits kept), rendered with `IPNet.String()`;
  * empty is `<nil>`.
  */
-export function cidr(v: unknown, base: string, name: string, index = -1): string {
+export function cidr(v: unknown, name: string, index = -1): string {
   if (typeof v === 'string') {
     if (v === '') return '<nil>';
     const out = canonicalGoCIDR(v);
     if (out !== null) return out;
-    throw new DeploymentError('deployment.invalid_cidr', 'invalid CIDR address', { field: fieldPath(base, name, index), upstream: `invalid CIDR address: ${v}` });
+    const upstream = `invalid CIDR address: ${v}`;
+    throw new Fail((field) => new DeploymentError('deployment.invalid_cidr', 'invalid CIDR address', { field, upstream }), name, index);
   }
   if (v === null || v === undefined) return '<nil>';
-  throw typeError(fieldPath(base, name, index), 'a CIDR string', v);
+  throw typeFail(name, 'a CIDR string', v, index);
 }
 
 /**
  * `gridtypes.Timestamp` (int64 unix seconds; Go also accepts an RFC 3339 date string and turns it
  * into unix seconds), rendered with `%d`.
  */
-export function timestamp(v: unknown, base: string, name: string, index = -1): string {
+export function timestamp(v: unknown, name: string): string {
   if (typeof v === 'boolean' || (typeof v === 'object' && v !== null)) {
-    throw typeError(fieldPath(base, name, index), 'a timestamp (integer or RFC 3339 string)', v);
+    throw typeFail(name, 'a timestamp (integer or RFC 3339 string)', v);
   }
-  const n = i64(v, base, name, index);
+  const n = i64(v, name);
   if (n !== null) return n;
   const t = rfc3339ToUnix(v as string);
   if (t !== null) return t;
-  throw new DeploymentError('deployment.invalid_timestamp', 'expected unix seconds or an RFC 3339 date', {
-    field: fieldPath(base, name, index),
-    upstream: 'unknown timestamp format, expecting a timestamp or an ISO-8601 date',
-  });
+  throw new Fail(
+    (field) =>
+      new DeploymentError('deployment.invalid_timestamp', 'expected unix seconds or an RFC 3339 date', {
+        field,
+        upstream: 'unknown timestamp format, expecting a timestamp or an ISO-8601 date',
+      }),
+    name,
+  );
 }

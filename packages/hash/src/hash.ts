@@ -1,5 +1,5 @@
 import { DecodeError, bytesToHex, utf8ToBytes } from '@sc4it/types';
-import { writeDeployment } from './challenge.ts';
+import { TextOut, writeDeployment } from './challenge.ts';
 import { Sink } from './sink.ts';
 
 /**
@@ -17,9 +17,9 @@ export const POLKA_WALLET_STYLE = 'polka-wallet';
  * while decoding (the error's `field` names the offending path).
  */
 export function deploymentChallenge(deployment: DeploymentInput): string {
-  const sink = new Sink('collect');
-  writeDeployment(sink, deployment);
-  return new TextDecoder().decode(sink.bytes());
+  const out = new TextOut();
+  writeDeployment(out, deployment);
+  return out.text;
 }
 
 /** The 16 raw MD5 bytes of the challenge (zosbase `Deployment.ChallengeHash`). */

@@ -47,7 +47,7 @@ describe('Sink (incremental MD5)', () => {
     ];
     for (const [text, digest] of suite) {
       const s = new Sink('hash');
-      s.str(text);
+      s.write(text);
       expect(hex(s.digest())).toBe(digest);
     }
   });
@@ -56,7 +56,7 @@ describe('Sink (incremental MD5)', () => {
     for (let n = 0; n < 200; n++) {
       const s = new Sink('hash');
       const text = 'x'.repeat(n);
-      s.str(text);
+      s.write(text);
       expect(hex(s.digest())).toBe(expected([text]).node);
     }
   });
@@ -69,8 +69,8 @@ describe('Sink (incremental MD5)', () => {
         const h = new Sink('hash');
         const c = new Sink('collect');
         for (const p of parts) {
-          h.str(p);
-          c.str(p);
+          h.write(p);
+          c.write(p);
         }
         expect(hex(h.digest())).toBe(want.node);
         expect(c.bytes()).toEqual(want.bytes);
@@ -83,7 +83,7 @@ describe('Sink (incremental MD5)', () => {
     const parts = Array.from({ length: 300 }, (_, i) => `${i}:${'é'.repeat(i % 50)}${'\u{1F600}'.repeat(i % 7)}`);
     parts.push('z'.repeat(100_000));
     const s = new Sink('hash');
-    for (const p of parts) s.str(p);
+    for (const p of parts) s.write(p);
     expect(hex(s.digest())).toBe(expected(parts).node);
   });
 });
