@@ -39,6 +39,31 @@ describe('cost agrees with the rational reference', () => {
   });
 });
 
+describe('discount with an hourly rate given (the issue\'s `{ balancePlanck, hourlyPlanck }` form)', () => {
+  // reference: monthly = hourly × 720, months = balance / monthly cut to the grid, §8 table,
+  // round(amount × multiplier)
+  const refLevel = (hourly: bigint, balance: bigint): { name: string; mult: ref.Q } => {
+    if (hourly === 0n) return { name: 'None', mult: ref.q(1n) };
+    const months = ref.cut(ref.q(balance, hourly * 720n));
+    return ref.LEVELS.find((l) => ref.cmp(months, l.min) >= 0) ?? { name: 'None', mult: ref.q(1n) };
+  };
+  it('agrees with the rational reference', () => {
+    fc.assert(fc.property(u64(10n ** 12n), u64(10n ** 12n), u64(10n ** 17n), (a, h, bal) => {
+      const d = discount(a, { hourlyPlanck: h, balancePlanck: bal });
+      const l = refLevel(h, bal);
+      const level = a === 0n ? 'None' : l.name;
+      expect([d.level, d.amountPlanck]).toEqual([level, a === 0n ? 0n : ref.roundQ(ref.cut(ref.mul(ref.q(a), l.mult)))]);
+    }), RUNS);
+  });
+  it('spec §18 table: 1000 planck an hour against 1, 1.5, 3, 6 and 18 months of balance', () => {
+    const rows: [bigint, string, bigint][] = [[720_000n, 'None', 1000n], [1_080_000n, 'Default', 800n], [2_160_000n, 'Bronze', 700n], [4_320_000n, 'Silver', 600n], [12_960_000n, 'Gold', 400n]];
+    for (const [balance, level, amount] of rows) {
+      const d = discount(1000n, { hourlyPlanck: 1000n, balancePlanck: balance });
+      expect([d.level, d.amountPlanck]).toEqual([level, amount]);
+    }
+  });
+});
+
 describe('breakdown explains the bill', () => {
   it('the parts add up to unitsUsd', () => {
     fc.assert(fc.property(fc.constantFrom<ContractKind>('node', 'rent', 'name'), resourcesArb, fc.nat(4), fc.nat(1_000_000), policyArb, u64(10n ** 12n), u64(10n ** 6n), (kind, r, ips, s, p, nru, unbilled) => {

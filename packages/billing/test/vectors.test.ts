@@ -126,6 +126,13 @@ describe('billing/discount vectors', () => {
       expect(d.level).toBe(test.level);
       expect(d.amountPlanck.toString()).toBe(test.discountedPlanck);
       if (test.monthlyPlanck !== undefined) expect(d.monthlyPlanck.toString()).toBe(test.monthlyPlanck);
+      if (test.seconds === '3600') {
+        // over exactly one hour the hourly rate is the amount: the `hourlyPlanck` form must agree
+        const h = discount(BigInt(str(test.amountPlanck)), {
+          hourlyPlanck: BigInt(str(test.amountPlanck)), balancePlanck: BigInt(str(test.balancePlanck)), certified: test.certified as boolean,
+        });
+        expect([h.level, h.amountPlanck.toString()]).toEqual([test.level, test.discountedPlanck]);
+      }
     });
   }
 });
