@@ -5,7 +5,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type ChainClient, Sc4itError } from '@sc4it/types';
 import { type RunningRelay, startRelay } from './relay/relay.ts';
-import { type TwinResolver, chainTwinResolver, staticTwinResolver } from './twin-resolver.ts';
+import { reconnectingChainTwinResolver } from './chain-link.ts';
+import { type TwinResolver, staticTwinResolver } from './twin-resolver.ts';
 import { loadTwinsFile } from './twins-file.ts';
 
 const USAGE = `usage: sc4it-relay --domain <d[_d2]> (--twins <twins.json> | --chain <ws-url>) [options]
@@ -111,7 +112,9 @@ export async function runRelayCli(argv: string[], deps: RelayCliDeps = {}): Prom
     };
   } else {
     const connect = deps.connectChain ?? (await loadConnectChain(values['chain-client']!));
-    resolver = chainTwinResolver(await connect(values.chain!));
+    const url = values.chain!;
+    // A relay outlives chain restarts: lost connections are reopened on the next lookup.
+    resolver = reconnectingChainTwinResolver(() => connect(url), await connect(url));
   }
   let rateLimit: { count: number; size: number } | undefined;
   if (values.limit !== undefined) {
@@ -140,6 +143,15 @@ export async function runRelayCli(argv: string[], deps: RelayCliDeps = {}): Prom
     federationUrl: (d) => federation.get(d) ?? `https://${d}/`,
     ...(values.verbose ? { log: (level, message, fields) => err(`${level} ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`) } : {}),
   });
+  if (resolver.close !== undefined) {
+    // The CLI opened the chain connection, so closing the relay closes it too.
+    const closeRelay = relay.close.bind(relay);
+    const closeResolver = resolver.close.bind(resolver);
+    relay.close = async () => {
+      await closeRelay();
+      await closeResolver();
+    };
+  }
   out(
     `sc4it-relay listening on ${relay.url} (domains: ${relay.domains.join(', ')}; queue: ${values.redis === undefined ? 'memory' : 'redis'})`,
   );
