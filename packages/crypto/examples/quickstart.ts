@@ -15,13 +15,14 @@ import {
 
 const alice = identityFromMnemonic(generateMnemonic(), 'sr25519'); // same key as Keyring.addFromUri
 const bob = identityFromSeed('0x' + '42'.repeat(32), 'ed25519');
-console.log(alice.address, Buffer.from(alice.secp256k1.publicKey).toString('hex')); // SS58 (42), twin pk
+// SS58 address (format 42) and the twin's pk (33-byte compressed secp256k1 bus key)
+console.log(alice.address, Buffer.from(alice.secp256k1.publicKey).toString('hex')); // → 5… 0…
 
 // Bus: 65-byte typed signature and end-to-end encryption (rmb.md §2.2, §4).
 const digest = new Uint8Array(16);
-console.log(verifyTyped(alice.publicKey, digest, signTyped(alice, digest))); // true
+console.log(verifyTyped(alice.publicKey, digest, signTyped(alice, digest))); // → true
 const cipher = busEncrypt(alice.secp256k1.privateKey, bob.secp256k1.publicKey, new TextEncoder().encode('{"a":1}'));
-console.log(new TextDecoder().decode(busDecrypt(bob.secp256k1.privateKey, alice.secp256k1.publicKey, cipher)));
+console.log(new TextDecoder().decode(busDecrypt(bob.secp256k1.privateKey, alice.secp256k1.publicKey, cipher))); // → {"a":1}
 
 // Deployments (deployment-hash.md §4–§5).
 const deployment: Deployment = {
@@ -36,8 +37,9 @@ const deployment: Deployment = {
 };
 const signed = signDeployment(deployment, 7, alice);
 const status = await verifyDeployment(signed, async () => ({ publicKey: alice.publicKey, keyType: 'sr25519' }));
-console.log(status.complete, status.weightCollected); // true 1
+console.log(status.complete, status.weightCollected); // → true 1
 
-// Sealed contract data for the node contract's deployment_data (≤ 512 bytes on chain).
+// Sealed contract data for the node contract's deployment_data (≤ 512 bytes on chain):
+// 52 bytes + 48 per recipient + the 14-byte body (too short to gain from compression).
 const sealed = sealData(new TextEncoder().encode('{"name":"vm1"}'), [alice.secp256k1.publicKey, bob.secp256k1.publicKey]);
-console.log(sealed.length, new TextDecoder().decode(openData(sealed, bob.secp256k1.privateKey)));
+console.log(sealed.length, new TextDecoder().decode(openData(sealed, bob.secp256k1.privateKey))); // → 162 {"name":"vm1"}
