@@ -13,6 +13,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createHash, createPublicKey, verify as opensslVerify } from 'node:crypto';
 import { bytesToSign } from '../../hash/src/index.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -20,6 +21,7 @@ const OUT = join(HERE, '..', 'vectors', 'crypto', 'multisig_test.json');
 const req = createRequire(join(HERE, '..', '..', 'crypto', 'package.json'));
 const { Keyring } = req('@polkadot/keyring') as typeof import('@polkadot/keyring');
 const { cryptoWaitReady, signatureVerify } = req('@polkadot/util-crypto') as typeof import('@polkadot/util-crypto');
+const { ed25519: nobleEd25519 } = req('@noble/curves/ed25519.js') as typeof import('@noble/curves/ed25519.js');
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 // deployment-hash.md §10 V2, verbatim.
@@ -32,8 +34,9 @@ const V2_ORIGINATOR_SIG =
 interface Deployment {
   twin_id: number;
   signature_requirement: {
-    requests: { twin_id: number; required: boolean; weight: number }[];
-    weight_required: number;
+    // u64: a JSON number, or a decimal string beyond 2^53 (JSON.parse would round it)
+    requests: { twin_id: number; required: boolean; weight: number | string }[];
+    weight_required: number | string;
     signatures: { twin_id: number; signature: string; signature_type: string }[];
     signature_style: string;
   };
@@ -47,6 +50,11 @@ const TWINS: Record<number, { seed: string; keyType: 'ed25519' | 'sr25519' }> = 
   9: { seed: '0x' + '09'.repeat(32), keyType: 'ed25519' },
   10: { seed: '0x' + '0a'.repeat(32), keyType: 'sr25519' },
   12: { seed: '0x' + '0c'.repeat(32), keyType: 'ed25519' },
+};
+
+// Keys nobody derives from a seed (crafted edge cases).
+const RAW_TWINS: Record<number, { publicKey: string; keyType: 'ed25519' }> = {
+  13: { publicKey: `01${'00'.repeat(31)}`, keyType: 'ed25519' },
 };
 
 type Policy = 'zos' | 'strict-weights';
@@ -98,7 +106,7 @@ function sigFor(d: Deployment, twin: number, overrideMessage?: Uint8Array): stri
 function clone(d: Deployment): Deployment {
   return JSON.parse(JSON.stringify(d)) as Deployment;
 }
-function withReq(reqs: [number, boolean, number][], weightRequired: number, style = '', twinId = 7): Deployment {
+function withReq(reqs: [number, boolean, number | string][], weightRequired: number | string, style = '', twinId = 7): Deployment {
   const d = clone(V2);
   d.twin_id = twinId;
   d.signature_requirement.requests = reqs.map(([twin_id, required, weight]) => ({ twin_id, required, weight }));
@@ -238,11 +246,75 @@ add('twin 11 has no key on chain and did not sign (optional)', ['TwinKey', 'ZosQ
 });
 add('originator twin 8 with sr25519, 4 twins, weights 1/1/2/3, required 7 reached', ['KeyType'], sign(withReq([[8, true, 1], [7, false, 1], [9, false, 2], [12, false, 3]], 7, '', 8), [12, 9, 8, 7]), both(ok(7)));
 
+// ---- Go-exact signature and weight arithmetic (zosbase deployment.go Verify, by hand) ----
+// Go copies an sr25519 signature into a [64]byte: bytes after the 64th are never looked at.
+add("V2: twin 8's sr25519 signature with one extra byte (Go copies the first 64)", ['Encoding', 'ZosQuirk'], sign(V2, [7, 8, 9], (s) => {
+  if (s.twin_id === 8) s.signature = `${s.signature}00`;
+}), { zos: ok(4), 'strict-weights': bad('deployment.signature_verification_failed', VERIFY) });
+add("V2: twin 9's ed25519 signature with one extra byte (Go's ed25519 wants exactly 64)", ['Encoding'], sign(V2, [7, 8, 9], (s) => {
+  if (s.twin_id === 9) s.signature = `${s.signature}00`;
+}), both(bad('deployment.signature_verification_failed', VERIFY)));
+{
+  // Weights are Go `uint`: the sum wraps at 2^64. (2^64 − 1) + 2 = 1 < 2 on the node.
+  const d = withReq([[7, true, '18446744073709551615'], [9, false, 2]], 2);
+  add('weights 2^64-1 and 2 wrap to 1 in Go uint: below weight_required 2', ['Weight', 'ZosQuirk'], sign(d, [7, 9]), {
+    zos: bad('deployment.weight_not_reached', 'required signature weight is not reached'),
+    'strict-weights': ok(Number(2n ** 64n + 1n)),
+  });
+  // A JS number cannot tell 2^53 from 2^53 + 1; the comparison must be exact.
+  const e = withReq([[7, true, '9007199254740992']], '9007199254740993');
+  add('weight 2^53 against weight_required 2^53 + 1 (exact u64 comparison)', ['Weight'], sign(e, [7]), both(bad('deployment.weight_not_reached', 'required signature weight is not reached')));
+  const f = withReq([[7, true, '18446744073709551615']], '18446744073709551615');
+  add('weight 2^64 - 1 reaches weight_required 2^64 - 1', ['Weight'], sign(f, [7]), both(ok(Number(2n ** 64n - 1n))));
+}
+{
+  // Twin 9 (ed25519) signs with R = rB + T, T a point of order 8: the cofactored check of
+  // RFC 8032 §5.1.7 passes, Go's cofactorless `encode([S]B - [k]A) == R` does not.
+  const d = clone(V2);
+  const msg = bytesToSign(d);
+  const Point = nobleEd25519.Point;
+  const L = Point.Fn.ORDER;
+  const le = (b: Uint8Array): bigint => b.reduceRight((n, x) => (n << 8n) | BigInt(x), 0n);
+  const toLe = (n: bigint): Uint8Array => Uint8Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * i)) & 255n));
+  const seed = Buffer.from(TWINS[9]!.seed.slice(2), 'hex');
+  const h = createHash('sha512').update(seed).digest();
+  h[0]! &= 248; h[31]! &= 127; h[31]! |= 64;
+  const a = le(h.subarray(0, 32)) % L;
+  const A = pairs.get(9)!.publicKey;
+  const T = Point.fromBytes(Buffer.from('c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a', 'hex'), true);
+  if (!T.multiplyUnsafe(8n).is0() || T.multiplyUnsafe(4n).is0()) throw new Error('T is not of order 8');
+  const r = le(createHash('sha512').update('sc4it torsion vector').update(msg).digest()) % L;
+  const R = Point.BASE.multiply(r).add(T).toBytes();
+  const k = le(createHash('sha512').update(R).update(A).update(msg).digest()) % L;
+  const sig = Buffer.concat([R, toLe((r + k * a) % L)]);
+  const spki = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), A]), format: 'der', type: 'spki' });
+  // Independent check: OpenSSL's verifier is cofactorless too and refuses it.
+  if (opensslVerify(null, msg, spki, sig)) throw new Error('OpenSSL accepts the torsion signature');
+  const out = sign(V2, [7, 8, 9]);
+  out.signature_requirement.signatures[2]!.signature = hex(sig);
+  add("V2: twin 9's ed25519 signature has a small-order component in R (cofactored check passes, Go's does not)", ['Ed25519Edge'], out, both(bad('deployment.signature_verification_failed', VERIFY)));
+}
+{
+  // Twin 13's account key is the identity point (a small-order key). Go's ed25519 accepts
+  // R = identity, S = 0 for ANY message under it; strict RFC 8032 rejects small-order keys.
+  const d = withReq([[7, true, 1], [13, false, 1]], 2);
+  const out = sign(d, [7]);
+  out.signature_requirement.signatures.push({ twin_id: 13, signature: `01${'00'.repeat(63)}`, signature_type: 'ed25519' });
+  const spki = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(RAW_TWINS[13]!.publicKey, 'hex')]), format: 'der', type: 'spki' });
+  // Independent check: OpenSSL (cofactorless, no small-order rejection) accepts it, as Go does.
+  if (!opensslVerify(null, bytesToSign(out), spki, Buffer.from(out.signature_requirement.signatures[1]!.signature, 'hex'))) throw new Error('OpenSSL refuses the identity-key signature');
+  add('twin 13 has the identity point as its ed25519 key and "signs" with R = identity, S = 0', ['Ed25519Edge', 'ZosQuirk'], out, {
+    zos: ok(2),
+    'strict-weights': bad('deployment.signature_verification_failed', VERIFY),
+  });
+}
+
 // ---- emit ----
 await cryptoWaitReady();
-const twinKeys = Object.fromEntries(
-  Object.entries(TWINS).map(([id, t]) => [id, { publicKey: hex(pairs.get(Number(id))!.publicKey), keyType: t.keyType }]),
-);
+const twinKeys = {
+  ...Object.fromEntries(Object.entries(TWINS).map(([id, t]) => [id, { publicKey: hex(pairs.get(Number(id))!.publicKey), keyType: t.keyType }])),
+  ...RAW_TWINS,
+};
 const groups = (['zos', 'strict-weights'] as const).map((policy) => ({ type: 'MultisigVerify', policy, tests: [] as unknown[] }));
 let tcId = 0;
 for (const c of cases) {
@@ -276,6 +348,8 @@ const file = {
     'optional absent signers skipped. Valid tests give `weightCollected`; invalid ones the sc4it error code',
     'and, in `upstream`, the zos error text (for key lookups, the prefix of the wrapped error).',
     'Twin 7 is the spec vector key (ed25519 seed 0102..1f20).',
+    'u64 values beyond 2^53 (weights) are decimal strings here, since JSON.parse would round them; the',
+    'node receives them as JSON numbers. weightCollected is a JSON number (rounded above 2^53).',
   ],
   notes: {
     SpecVector: { bugType: 'FUNCTIONALITY', description: 'spec vector V2 or its all-signed variant' },
@@ -287,6 +361,8 @@ const file = {
     Default: { bugType: 'FUNCTIONALITY', description: 'the SDK default requirement and the forced-required originator' },
     Order: { bugType: 'EDGE_CASE', description: 'the first failing request, in request order, decides the error' },
     TwinKey: { bugType: 'FUNCTIONALITY', description: 'the twin key lookup fails' },
+    Weight: { bugType: 'EDGE_CASE', description: 'u64 weights: exact comparison, and Go uint wrap-around of the sum under zos' },
+    Ed25519Edge: { bugType: 'EDGE_CASE', description: "crafted ed25519 input where Go's crypto/ed25519 and a cofactored RFC 8032 check disagree" },
   },
   numberOfTests: tcId,
   twinKeys,

@@ -1,5 +1,6 @@
 import { bytesToSign } from '@sc4it/hash';
 import { DeploymentError, type Deployment, type KeyType, type Signature, type SignatureRequest } from '@sc4it/types';
+import { goEd25519Verify } from './go-ed25519.ts';
 import { verifySignature } from './signature.ts';
 
 /** A twin's account key as the chain knows it (twin → account id → 32-byte public key). */
@@ -14,7 +15,9 @@ export type GetTwinKey = (twinId: number) => Promise<TwinKey | null> | TwinKey |
 /**
  * - `zos` (default): exactly the node's `Deployment.Verify` (deployment-hash.md §5), quirks
  *   included: EVERY listed request needs a valid signature, optional or not; duplicate requests
- *   count twice; the curve comes from `signature_type` (anything but `sr25519` is ed25519).
+ *   count twice; the curve comes from `signature_type` (anything but `sr25519` is ed25519);
+ *   weights add up as Go `uint` (mod 2^64); ed25519 is Go's `crypto/ed25519` check; an sr25519
+ *   signature is cut or zero-padded to 64 bytes (Go copies it into a `[64]byte`).
  * - `strict-weights`: the rule the spec intended: unsigned optional requests are skipped, required
  *   ones (and the originator) must sign, any signature present must be valid, the collected weight
  *   must reach `weight_required`; duplicate requests are rejected; `signature_type` must name the
@@ -36,8 +39,12 @@ export interface MultisigStatus {
   /** The deployment's originator (`twin_id`). */
   originator: number;
   originatorListed: boolean;
+  /** `weight_required` (as a number: rounded above 2^53; the check itself is exact). */
   weightRequired: number;
-  /** Sum of the weights of requests with a valid signature (a duplicate request counts twice). */
+  /**
+   * Sum of the weights of requests with a valid signature (a duplicate request counts twice);
+   * `zos` wraps it mod 2^64 as the node's `uint` does. A number: rounded above 2^53.
+   */
   weightCollected: number;
   /** Requested twins with a valid signature, in request order, without repeats. */
   signed: number[];
@@ -106,13 +113,42 @@ function goHexDecode(text: string): Uint8Array | string {
   return out;
 }
 
-function requirementOf(deployment: Deployment): { requests: SignatureRequest[]; signatures: Signature[]; weightRequired: number } {
+const U64 = 1n << 64n;
+
+/** A u64 as the deployment carries it (number, bigint or decimal string; `bytesToSign` checked it). */
+function u64Of(v: unknown): bigint {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number' || typeof v === 'string') return BigInt(v);
+  return 0n;
+}
+
+function requirementOf(deployment: Deployment): { requests: SignatureRequest[]; signatures: Signature[]; weightRequired: bigint } {
   const r = deployment.signature_requirement as Partial<Deployment['signature_requirement']> | undefined;
   return {
     requests: Array.isArray(r?.requests) ? r.requests : [],
     signatures: Array.isArray(r?.signatures) ? r.signatures : [],
-    weightRequired: Number(r?.weight_required ?? 0),
+    weightRequired: u64Of(r?.weight_required),
   };
+}
+
+/** go-schnorrkel reads the signature through `copy(sigs[:], signature)` into a `[64]byte`. */
+function goSr25519Bytes(sig: Uint8Array): Uint8Array {
+  if (sig.length === 64) return sig;
+  const out = new Uint8Array(64);
+  out.set(sig.subarray(0, 64));
+  return out;
+}
+
+/** The node's check of one signature (zosbase deployment.go `Verify` → `Verifier.Verify`). */
+function zosVerify(curve: KeyType, publicKey: Uint8Array, message: Uint8Array, sig: Uint8Array): boolean {
+  if (curve === 'ed25519') return goEd25519Verify(publicKey, message, sig);
+  return verifySignature('sr25519', publicKey, message, goSr25519Bytes(sig));
+}
+
+/** strict-weights: RFC 8032 strict AND what the node accepts (so strict never admits more). */
+function strictVerify(curve: KeyType, publicKey: Uint8Array, message: Uint8Array, sig: Uint8Array): boolean {
+  if (!verifySignature(curve, publicKey, message, sig)) return false;
+  return curve !== 'ed25519' || goEd25519Verify(publicKey, message, sig);
 }
 
 async function resolveKey(getTwinKey: GetTwinKey, twinId: number): Promise<TwinKey | null> {
@@ -136,6 +172,7 @@ async function evaluate(deployment: Deployment, getTwinKey: GetTwinKey, policy: 
   const message = bytesToSign(deployment);
   const { requests, signatures, weightRequired } = requirementOf(deployment);
   const originator = Number(deployment.twin_id);
+  let collected = 0n;
   const firstSignature = (twin: number): Signature | undefined => signatures.find((s) => s.twin_id === twin);
   const keyCache = new Map<number, Promise<TwinKey | null>>();
   const keyOf = (twin: number): Promise<TwinKey | null> => {
@@ -148,7 +185,7 @@ async function evaluate(deployment: Deployment, getTwinKey: GetTwinKey, policy: 
     policy,
     originator,
     originatorListed: false,
-    weightRequired,
+    weightRequired: Number(weightRequired),
     weightCollected: 0,
     signed: [],
     missing: [],
@@ -170,7 +207,7 @@ async function evaluate(deployment: Deployment, getTwinKey: GetTwinKey, policy: 
 
   for (const [index, request] of requests.entries()) {
     const twin = request.twin_id;
-    const weight = Number(request.weight);
+    const weight = u64Of(request.weight);
     const field = `signature_requirement.requests[${index}]`;
     let required = request.required === true;
     if (twin === originator) {
@@ -185,7 +222,7 @@ async function evaluate(deployment: Deployment, getTwinKey: GetTwinKey, policy: 
     }
     seen.add(twin);
     const sig = firstSignature(twin);
-    const entry = { twinId: twin, required, weight, state: 'unsigned' as RequestState };
+    const entry = { twinId: twin, required, weight: Number(weight), state: 'unsigned' as RequestState };
     status.requests.push(entry);
 
     if (sig === undefined) {
@@ -229,7 +266,7 @@ async function evaluate(deployment: Deployment, getTwinKey: GetTwinKey, policy: 
       curve = key.keyType;
     } else {
       try {
-        ok = verifySignature(curve, key.publicKey, message, bytes);
+        ok = policy === 'zos' ? zosVerify(curve, key.publicKey, message, bytes) : strictVerify(curve, key.publicKey, message, bytes);
       } catch {
         ok = false; // a malformed key from the resolver
       }
@@ -242,15 +279,17 @@ async function evaluate(deployment: Deployment, getTwinKey: GetTwinKey, policy: 
     }
     entry.state = 'signed';
     addOnce(status.signed, twin);
-    status.weightCollected += weight;
+    // zos: Go `uint` arithmetic, wrapping at 2^64; strict-weights: the exact sum.
+    collected = policy === 'zos' ? (collected + weight) % U64 : collected + weight;
   }
+  status.weightCollected = Number(collected);
 
   for (const s of signatures) if (!seen.has(s.twin_id)) addOnce(status.unrequested, s.twin_id);
   if (!status.originatorListed) {
     note(deploymentError('deployment.originator_not_in_requests', `originator twin ${originator} is not among the signature requests`, ZOS.originator, 'signature_requirement.requests'));
   }
-  if (status.weightCollected < weightRequired) {
-    note(deploymentError('deployment.weight_not_reached', `signature weight ${status.weightCollected} is below the required ${weightRequired}`, ZOS.weight, 'signature_requirement.weight_required'));
+  if (collected < weightRequired) {
+    note(deploymentError('deployment.weight_not_reached', `signature weight ${collected} is below the required ${weightRequired}`, ZOS.weight, 'signature_requirement.weight_required'));
   }
   status.complete = status.error === undefined;
   return { status };
