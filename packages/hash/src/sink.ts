@@ -7,7 +7,27 @@ const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 const ENCODER = new TextEncoder();
 const SURROGATE = /[\ud800-\udfff]/;
 
-let spare: Uint8Array | null = null; // one reusable hash buffer (calls are synchronous)
+/** A hash buffer with its word view and MD5 state, reused by the next sink (calls are synchronous). */
+interface HashBuffers {
+  readonly buf: Uint8Array;
+  readonly words: Int32Array | null; // little-endian hosts: the buffer as words
+  readonly state: Int32Array;
+}
+
+let spare: HashBuffers | null = null;
+
+function hashBuffers(): HashBuffers {
+  const buf = new Uint8Array(CHUNK + 128); // a full chunk plus the final padding
+  return { buf, words: LITTLE_ENDIAN ? new Int32Array(buf.buffer) : null, state: new Int32Array(4) };
+}
+
+/** Scratch for {@link Sink.hexDigest} (filled and read with no other code in between). */
+const HEX_CODES: number[] = new Array<number>(32).fill(0);
+
+/** Hex digits of a nibble, as char codes. */
+function hexCode(n: number): number {
+  return n < 10 ? 48 + n : 87 + n;
+}
 
 /**
  * Where challenge text goes: UTF-8 encoded (natively, one `encodeInto` per text) into a byte
@@ -20,18 +40,18 @@ export class Sink {
   private buf: Uint8Array;
   private pos = 0;
   private readonly hashing: boolean;
-  private readonly state = new Int32Array(4);
-  private words: Int32Array | null = null;
+  private readonly hb: HashBuffers | null;
   private hashed = 0; // bytes already compressed
 
   constructor(mode: 'hash' | 'collect') {
     this.hashing = mode === 'hash';
     if (this.hashing) {
-      // Room for a full chunk plus the final padding block.
-      this.buf = spare ?? new Uint8Array(CHUNK + 128);
+      this.hb = spare ?? hashBuffers();
       spare = null;
-      md5Init(this.state);
+      this.buf = this.hb.buf;
+      md5Init(this.hb.state);
     } else {
+      this.hb = null;
       this.buf = new Uint8Array(1024);
     }
   }
@@ -40,7 +60,7 @@ export class Sink {
   reset(): void {
     this.pos = 0;
     this.hashed = 0;
-    if (this.hashing) md5Init(this.state);
+    if (this.hb !== null) md5Init(this.hb.state);
   }
 
   /**
@@ -92,7 +112,7 @@ export class Sink {
   private compress(): void {
     const whole = this.pos & ~63;
     if (whole === 0) return;
-    md5Blocks(this.state, this.wordsOf(whole), 0, whole >>> 6);
+    md5Blocks(this.hb!.state, this.wordsOf(whole), 0, whole >>> 6);
     this.buf.copyWithin(0, whole, this.pos);
     this.pos -= whole;
     this.hashed += whole;
@@ -100,41 +120,60 @@ export class Sink {
 
   /** The buffer's first `len` bytes as little-endian 32-bit words. */
   private wordsOf(len: number): Int32Array {
-    if (LITTLE_ENDIAN) return (this.words ??= new Int32Array(this.buf.buffer, this.buf.byteOffset, this.buf.length >>> 2));
+    const words = this.hb!.words;
+    if (words !== null) return words;
     const w = new Int32Array(len >>> 2);
     const v = new DataView(this.buf.buffer, this.buf.byteOffset, len);
     for (let i = 0; i < w.length; i++) w[i] = v.getInt32(i * 4, true);
     return w;
   }
 
-  /** The 16-byte MD5 of everything written (hash mode). Ends the sink. */
-  digest(): Uint8Array {
-    if (!this.hashing) throw new Error('sink is not in hash mode');
-    this.compress();
+  /** Pads, compresses what is left in one call, and hands the buffers on. Returns the state. */
+  private finish(): Int32Array {
+    if (this.hb === null) throw new Error('sink is not in hash mode');
     const buf = this.buf;
-    const bits = (this.hashed + this.pos) * 8;
-    let p = this.pos;
-    buf[p++] = 0x80;
-    const end = p <= 56 ? 64 : 128;
-    buf.fill(0, p, end - 8);
+    const len = this.pos; // at most CHUNK: the padding fits in the 128 spare bytes
+    const bits = (this.hashed + len) * 8;
+    buf[len] = 0x80;
+    const end = (len + 72) & ~63;
+    buf.fill(0, len + 1, end - 8);
     const lo = bits >>> 0;
     const hi = Math.floor(bits / 0x1_0000_0000) >>> 0;
     for (let i = 0; i < 4; i++) {
       buf[end - 8 + i] = lo >>> (8 * i);
       buf[end - 4 + i] = hi >>> (8 * i);
     }
-    md5Blocks(this.state, this.wordsOf(end), 0, end >>> 6);
+    const state = this.hb.state;
+    md5Blocks(state, this.wordsOf(end), 0, end >>> 6);
+    this.pos = 0;
+    spare = this.hb;
+    return state;
+  }
+
+  /** The 16-byte MD5 of everything written (hash mode). Ends the sink. */
+  digest(): Uint8Array {
+    const state = this.finish();
     const out = new Uint8Array(16);
     for (let i = 0; i < 4; i++) {
-      const w = this.state[i]!;
+      const w = state[i]!;
       out[4 * i] = w;
       out[4 * i + 1] = w >>> 8;
       out[4 * i + 2] = w >>> 16;
       out[4 * i + 3] = w >>> 24;
     }
-    this.pos = 0;
-    spare = buf;
     return out;
+  }
+
+  /** {@link digest} as 32 lower-case hex characters, without the byte array. */
+  hexDigest(): string {
+    const state = this.finish();
+    const codes = HEX_CODES;
+    for (let i = 0; i < 16; i++) {
+      const b = (state[i >> 2]! >>> ((i & 3) * 8)) & 0xff;
+      codes[2 * i] = hexCode(b >> 4);
+      codes[2 * i + 1] = hexCode(b & 15);
+    }
+    return String.fromCharCode.apply(null, codes);
   }
 
   /** The bytes written (collect mode). */
