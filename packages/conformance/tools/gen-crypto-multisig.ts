@@ -32,7 +32,7 @@ const V2_ORIGINATOR_SIG =
   '6cb44a62ff3eab4927d3eabbc81eac1df63ec07e0217f74d677188a52058ba4e1be7467a0c683882fa01673d9189dd81e1a348912285b94e9053ae909fbef202';
 
 interface Deployment {
-  twin_id: number;
+  twin_id?: number;
   signature_requirement: {
     // u64: a JSON number, or a decimal string beyond 2^53 (JSON.parse would round it)
     requests: { twin_id: number; required: boolean; weight: number | string }[];
@@ -50,6 +50,7 @@ const TWINS: Record<number, { seed: string; keyType: 'ed25519' | 'sr25519' }> = 
   9: { seed: '0x' + '09'.repeat(32), keyType: 'ed25519' },
   10: { seed: '0x' + '0a'.repeat(32), keyType: 'sr25519' },
   12: { seed: '0x' + '0c'.repeat(32), keyType: 'ed25519' },
+  0: { seed: '0x' + '0d'.repeat(32), keyType: 'ed25519' },
 };
 
 // Keys nobody derives from a seed (crafted edge cases).
@@ -309,6 +310,26 @@ add("V2: twin 9's ed25519 signature with one extra byte (Go's ed25519 wants exac
   });
 }
 
+// ---- Go zero values: absent twin_id, null list entries (JSON the node decodes) ----
+{
+  const d = withReq([[0, false, 1]], 1) as Partial<Deployment>;
+  delete d.twin_id; // Go: TwinID 0, so twin 0 is the originator
+  add('no twin_id in the document: the originator is twin 0 (Go zero value)', ['ZeroValue'], sign(d as Deployment, [0]), both(ok(1)));
+}
+{
+  const d = withReq([[7, true, 1]], 1);
+  (d.signature_requirement.requests as unknown[]).unshift(null); // Go: a zero SignatureRequest, twin 0, weight 0
+  add('a null request decodes to twin 0, optional, weight 0: zos still verifies its (absent) signature', ['ZeroValue', 'ZosQuirk'], sign(d, [7]), {
+    zos: bad('deployment.signature_verification_failed', VERIFY),
+    'strict-weights': ok(1),
+  });
+}
+{
+  const out = sign(withReq([[7, true, 1]], 1), [7]);
+  (out.signature_requirement.signatures as unknown[]).unshift(null); // Go: a zero Signature for twin 0, not requested
+  add('a null signature entry decodes to twin 0 and is ignored', ['ZeroValue'], out, both(ok(1)));
+}
+
 // ---- emit ----
 await cryptoWaitReady();
 const twinKeys = {
@@ -361,6 +382,7 @@ const file = {
     Default: { bugType: 'FUNCTIONALITY', description: 'the SDK default requirement and the forced-required originator' },
     Order: { bugType: 'EDGE_CASE', description: 'the first failing request, in request order, decides the error' },
     TwinKey: { bugType: 'FUNCTIONALITY', description: 'the twin key lookup fails' },
+    ZeroValue: { bugType: 'EDGE_CASE', description: 'absent fields and null list entries read as Go zero values' },
     Weight: { bugType: 'EDGE_CASE', description: 'u64 weights: exact comparison, and Go uint wrap-around of the sum under zos' },
     Ed25519Edge: { bugType: 'EDGE_CASE', description: "crafted ed25519 input where Go's crypto/ed25519 and a cofactored RFC 8032 check disagree" },
   },

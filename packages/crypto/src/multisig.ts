@@ -122,11 +122,26 @@ function u64Of(v: unknown): bigint {
   return 0n;
 }
 
+/** A u32 twin id; absent or `null` is Go's zero value. */
+function twinOf(v: unknown): number {
+  return typeof v === 'number' || typeof v === 'bigint' ? Number(v) : 0;
+}
+
+/**
+ * The requirement with Go's zero values where JSON has `null` or leaves fields out (a `null`
+ * list entry decodes to a zero struct in Go: twin 0, not required, weight 0, empty signature).
+ */
 function requirementOf(deployment: Deployment): { requests: SignatureRequest[]; signatures: Signature[]; weightRequired: bigint } {
-  const r = deployment.signature_requirement as Partial<Deployment['signature_requirement']> | undefined;
+  const r = deployment.signature_requirement as Partial<Deployment['signature_requirement']> | null | undefined;
+  const requests = (Array.isArray(r?.requests) ? r.requests : []) as (Partial<SignatureRequest> | null)[];
+  const signatures = (Array.isArray(r?.signatures) ? r.signatures : []) as (Partial<Signature> | null)[];
   return {
-    requests: Array.isArray(r?.requests) ? r.requests : [],
-    signatures: Array.isArray(r?.signatures) ? r.signatures : [],
+    requests: requests.map((q) => ({ twin_id: twinOf(q?.twin_id), required: q?.required === true, weight: q?.weight ?? 0 })),
+    signatures: signatures.map((s) => ({
+      twin_id: twinOf(s?.twin_id),
+      signature: typeof s?.signature === 'string' ? s.signature : '',
+      signature_type: typeof s?.signature_type === 'string' ? s.signature_type : '',
+    })),
     weightRequired: u64Of(r?.weight_required),
   };
 }
@@ -171,7 +186,7 @@ async function evaluate(deployment: Deployment, getTwinKey: GetTwinKey, policy: 
   if (policy !== 'zos' && policy !== 'strict-weights') throw new RangeError(`unknown multisig policy`);
   const message = bytesToSign(deployment);
   const { requests, signatures, weightRequired } = requirementOf(deployment);
-  const originator = Number(deployment.twin_id);
+  const originator = twinOf(deployment.twin_id);
   let collected = 0n;
   const firstSignature = (twin: number): Signature | undefined => signatures.find((s) => s.twin_id === twin);
   const keyCache = new Map<number, Promise<TwinKey | null>>();
