@@ -133,3 +133,30 @@ describe('fuzz', () => {
   });
 });
 
+
+describe('multisig fuzz', () => {
+  it('junk in the signature requirement: a status or a typed error, never a crash', async () => {
+    const base = {
+      version: 0, twin_id: 7, contract_id: 0, metadata: '', description: '', expiration: 0,
+      signature_requirement: { requests: [{ twin_id: 7, required: true, weight: 1 }], weight_required: 1, signatures: [] as unknown[], signature_style: '' },
+      workloads: [],
+    };
+    const signed = api.signDeployment(base as never, 7, id);
+    const junk = fc.oneof(fc.anything({ maxDepth: 2 }), fc.constant(null), fc.record({ twin_id: fc.oneof(fc.nat(9), fc.anything()), signature: fc.anything(), signature_type: fc.anything(), weight: fc.anything(), required: fc.anything() }, { requiredKeys: [] }));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('requests', 'signatures', 'weight_required', 'signature_style', 'entry'), junk, fc.constantFrom('zos', 'strict-weights'), async (where, value, policy) => {
+        const d = structuredClone(signed) as unknown as { signature_requirement: Record<string, unknown> };
+        if (where === 'entry') (d.signature_requirement['signatures'] as unknown[]).push(value);
+        else d.signature_requirement[where] = value;
+        try {
+          const st = await api.multisigStatus(d as never, () => ({ publicKey: id.publicKey, keyType: 'sr25519' }), { policy: policy as 'zos' });
+          expect(typeof st.complete).toBe('boolean');
+        } catch (e) {
+          // only the hash refusing a document the node could not decode either
+          expect((e as { name?: string }).name).toMatch(/^(DeploymentError|DecodeError)$/);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
