@@ -245,6 +245,7 @@ export class Chain {
     const rt = this.rt;
     rt.block = s.head.number + 1;
     rt.now = timestamp;
+    rt.ev.block = rt.block;
     rt.ev.events = [];
     const outcomes: ({ result: number | bigint | null; from: number; to: number } | Error)[] = [];
     const applied: PendingTx[] = [];
@@ -279,7 +280,7 @@ export class Chain {
       this.wal.append({ b: head.number, ts: timestamp, txs: applied.map((p) => p.raw) });
     }
     s.head = head;
-    const evs: ChainEvent[] = rt.ev.events.map((e, index) => ({ block: head.number, index, name: e.name, data: e.data }));
+    const evs: ChainEvent[] = rt.ev.events; // emitted with this block's number and their index
     rt.ev.events = [];
     this.publish(head, evs);
     return outcomes.map((o) =>

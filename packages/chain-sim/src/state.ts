@@ -144,8 +144,10 @@ export function emptyPayment(): PaymentState {
 
 /** Events collected while a block is built; a failing call truncates back to its mark. */
 export class EventBuffer {
-  events: Omit<ChainEvent, 'block' | 'index'>[] = [];
+  /** Number of the block being built: events are created final (no copy per event at block end). */
+  block = 0;
+  events: ChainEvent[] = [];
   emit(name: string, data: Record<string, unknown>): void {
-    this.events.push({ name, data });
+    this.events.push({ block: this.block, index: this.events.length, name, data });
   }
 }

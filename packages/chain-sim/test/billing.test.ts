@@ -191,6 +191,14 @@ describe('cost vectors', () => {
     expect(second!.unitsUsd).toBe(280_000n);
     expect(second!.breakdown['planckBeforeDiscount']).toBe(14_000_000n);
     expect(nodeCost(MAINNET, 3600, used, 1)).toBe(280_000n);
+    // The breakdown documented in the README, every field present, in that order; the rounded
+    // parts add up to the bill (the chain rounds cu + su + ipu once).
+    const b = second!.breakdown;
+    expect(Object.keys(b)).toEqual(
+      'cu su ipu rounding rentDiscount nu nuUnbilled uniqueName extraFee reportUnitsUsd planckBeforeDiscount planckDue extraFeePlanck charged'.split(' '),
+    );
+    expect(b['cu']! + b['su']! + b['ipu']! + b['rounding']! + b['nu']! + b['nuUnbilled']!).toBe(280_000n);
+    expect(b['ipu']).toBeGreaterThan(0n);
   });
 
   it('NRU reports add to the next bill, then reset', async () => {
