@@ -1,5 +1,4 @@
 // signDeployment and multisigStatus; signatures checked with @polkadot/util-crypto.
-import { Keyring } from '@polkadot/keyring';
 import { stringToU8a, u8aWrapBytes } from '@polkadot/util';
 import { cryptoWaitReady, signatureVerify } from '@polkadot/util-crypto';
 import { deploymentHash } from '@sc4it/hash';

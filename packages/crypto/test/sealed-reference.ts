@@ -24,7 +24,7 @@ function kek(ecdh: ReturnType<typeof createECDH>, otherPub: Uint8Array, ephemera
 }
 function compressedOf(pub: Uint8Array): Buffer {
   // Any SEC1 encoding to the 33-byte compressed form.
-  return ECDH.convertKey(pub, 'secp256k1', undefined, 'buffer', 'compressed') as Buffer;
+  return ECDH.convertKey(pub, 'secp256k1', undefined, undefined, 'compressed') as Buffer;
 }
 
 export function refSeal(

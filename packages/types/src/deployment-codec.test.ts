@@ -345,7 +345,7 @@ describe('protobuf schema (reflection oracle)', () => {
     expect(() => decodeDeployment(new Uint8Array([0x42, 0x05]))).toThrow(DecodeError);
     // workload type says zmount, but no zmount data
     expect(() => deploymentFromProto({ workloads: [{ name: 'a', type: 'zmount' }] })).toThrow(DecodeError);
-    expect(() => deploymentFromProto({ workloads: [{ name: 'a', type: 'nope', zmount: { size: 1 } }] })).toThrow(DecodeError);
+    expect(() => deploymentFromProto({ workloads: [{ name: 'a', type: 'nope', zmount: { size: 1 as never } }] })).toThrow(DecodeError);
   });
 });
 
