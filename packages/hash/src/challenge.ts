@@ -374,11 +374,14 @@ function writeEnv(v: unknown): string {
   if (typeof v !== 'object' || Array.isArray(v)) throw typeFail('', 'an object of strings', v);
   const env = v as Rec;
   let keys = Object.keys(env);
+  const n = keys.length;
   let surrogates = false;
-  for (let i = 0; i < keys.length; i++) {
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
     const k = keys[i]!;
     const val = env[k];
     if (typeof val !== 'string' && val !== null && val !== undefined) throw typeFail(k, 'a string', val);
+    if (i > 0 && keys[i - 1]! > k) sorted = false;
     if (!surrogates && hasSurrogate(k)) surrogates = true;
   }
   let text = '';
@@ -392,12 +395,28 @@ function writeEnv(v: unknown): string {
     return text;
   }
   // Without surrogates, UTF-16 code-unit order is code-point order, which is UTF-8 byte order.
-  if (keys.length > 1) keys.sort();
-  for (let i = 0; i < keys.length; i++) {
+  if (!sorted) {
+    if (n > 16) keys.sort();
+    else insertionSort(keys); // a native sort call costs more than sorting a few keys here
+  }
+  for (let i = 0; i < n; i++) {
     const k = keys[i]!;
     text += k + '=' + str(env[k], k);
   }
   return text;
+}
+
+/** Sorts a short array of distinct strings by UTF-16 code units (what `sort()` does). */
+function insertionSort(a: string[]): void {
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > x) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = x;
+  }
 }
 
 /** Code-point order, which is UTF-8 byte order. */
