@@ -108,6 +108,8 @@ describe('sc4it-relay CLI', () => {
     [['--domain', 'd.test'], 'give exactly one of --twins or --chain'],
     [['--domain', 'd.test', '--twins', '/nonexistent/twins.json'], 'cannot read twins file'],
     [['--domain', 'd.test', '--twins', 'T', '--limit', 'x'], '--limit must be <count>,<bytes>'],
+    [['--domain', 'd.test', '--chain', 'ws://127.0.0.1:1'], 'cannot connect to ws://127.0.0.1:1'],
+    [['--domain', 'd.test', '--chain', 'ws://127.0.0.1:1', '--chain-client', './no-such-module.js'], 'cannot load connectChain from ./no-such-module.js'],
   ])('exits 2 with a clear message for %j', async (args, message) => {
     const r = run(args.map((x) => (x === 'T' ? twinsFile() : x)));
     expect(await r.exit).toBe(2);
