@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { BillingModel } from '@sc4it/billing';
+import { Sc4itError } from '@sc4it/types';
 import { type BlockMode, type ChainOptions, createChain } from './chain.ts';
 import { devChainOptions, devSetup } from './dev.ts';
 import { serveChain } from './rpc-server.ts';
@@ -24,10 +25,15 @@ const USAGE = `sc4it-chain: a local TFChain (JSON-RPC 2.0 over WebSocket)
   --no-fsync                do not fdatasync each log record
   --help`;
 
+/** A bad command-line option (exit code 1 with this message). */
+function badOption(message: string): Sc4itError {
+  return new Sc4itError('config.invalid_argument', message);
+}
+
 function int(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer`);
+  if (!Number.isSafeInteger(n) || n < 0) throw badOption(`--${name} must be a non-negative integer`);
   return n;
 }
 
@@ -61,11 +67,11 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const blockTime = values['block-time'] === undefined ? undefined : Number(values['block-time']);
-  if (blockTime !== undefined && !(blockTime > 0)) throw new Error('--block-time must be a positive number of seconds');
+  if (blockTime !== undefined && !(blockTime > 0)) throw badOption('--block-time must be a positive number of seconds');
   const mode = (values.mode ?? (blockTime !== undefined ? 'interval' : 'instant')) as BlockMode;
-  if (!['instant', 'interval', 'manual'].includes(mode)) throw new Error('--mode must be instant, interval or manual');
+  if (!['instant', 'interval', 'manual'].includes(mode)) throw badOption('--mode must be instant, interval or manual');
   const model = values['billing-model'] as BillingModel | undefined;
-  if (model !== undefined && model !== 'v2.9-reserve' && model !== 'v2.7-lock') throw new Error('--billing-model must be v2.9-reserve or v2.7-lock');
+  if (model !== undefined && model !== 'v2.9-reserve' && model !== 'v2.7-lock') throw badOption('--billing-model must be v2.9-reserve or v2.7-lock');
   const opt = <K extends keyof ChainOptions>(k: K, v: ChainOptions[K] | undefined) => (v === undefined ? {} : { [k]: v });
   let options: ChainOptions = {
     // dev setup needs blocks: start instant, switch to the requested mode afterwards
