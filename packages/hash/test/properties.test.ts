@@ -270,3 +270,82 @@ describe('properties (fast-check)', () => {
     );
   });
 });
+
+// ---- fast path (exact field names) against Go's key-by-key matching ------------------------------
+// Objects whose keys are all exact field names are read directly; any other key sends the object
+// through Go's case-insensitive matching. Both must decode the same logical deployment alike.
+
+/** `key` in another letter case (never itself), sometimes with Go's extra folds K (U+212A) and ſ (U+017F). */
+function recase(key: string, rnd: () => number): string {
+  for (;;) {
+    let out = '';
+    for (const c of key) {
+      const r = rnd();
+      if (c === 'k' && r < 0.15) out += '\u212a';
+      else if (c === 's' && r < 0.15) out += '\u017f';
+      else out += r < 0.5 ? c.toUpperCase() : c;
+    }
+    if (out !== key) return out;
+  }
+}
+
+/** Re-cases the keys of every struct (never the keys of the `env` map, which are data). */
+function recaseAll(v: unknown, rnd: () => number, key = ''): unknown {
+  if (Array.isArray(v)) return v.map((x) => recaseAll(x, rnd));
+  if (v === null || typeof v !== 'object') return v;
+  if (key === 'env') return v;
+  return Object.fromEntries(Object.entries(v as J).map(([k, x]) => [rnd() < 0.6 ? recase(k, rnd) : k, recaseAll(x, rnd, k)]));
+}
+
+/** Rebuilds the object holding `leaf` with an extra key `alias` → `value`, first or last. */
+function withAlias(leaf: Leaf, alias: string, value: unknown, first: boolean): void {
+  const parent = leaf.parent as J;
+  const entries = Object.entries(parent);
+  for (const k of Object.keys(parent)) delete parent[k];
+  if (first) parent[alias] = value;
+  for (const [k, x] of entries) parent[k] = x;
+  if (!first) parent[alias] = value;
+}
+
+describe('fast path and Go key matching agree (fast-check)', () => {
+  it('keys in any letter case (and with K / ſ) decode like the exact names', () => {
+    fc.assert(
+      fc.property(deployment, fc.integer(), (d, seed) => {
+        const rnd = prng(seed);
+        const plain = JSON.parse(toText(d, rnd)) as J;
+        const recased = JSON.parse(toText(recaseAll(plain, rnd), rnd)) as J;
+        expect(deploymentChallenge(recased)).toBe(deploymentChallenge(plain));
+        expect(deploymentHash(recased)).toBe(deploymentHash(plain));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a case-insensitive alias of a field wins when it comes last, and loses when it comes first', () => {
+    fc.assert(
+      fc.property(deployment, fc.nat(), fc.integer(), (d, choice, seed) => {
+        const rnd = prng(seed);
+        const plain = structuredClone(d); // keeps bigints, so every leaf mutates to a valid value
+        const leaves = hashedLeaves(plain).filter((l) => typeof l.key === 'string' && !/\.env\./.test(l.path));
+        fc.pre(leaves.length > 0);
+        const pick = choice % leaves.length;
+        // Expected values come from objects with exact names only (the fast path).
+        const original = deploymentChallenge(plain);
+        const changed = structuredClone(plain);
+        const changedLeaf = hashedLeaves(changed).filter((l) => typeof l.key === 'string' && !/\.env\./.test(l.path))[pick]!;
+        mutate(changedLeaf);
+        const newValue = (changedLeaf.parent as J)[changedLeaf.key];
+        const expectedChanged = deploymentChallenge(changed);
+        expect(expectedChanged).not.toBe(original);
+
+        for (const first of [true, false]) {
+          const aliased = structuredClone(plain);
+          const leaf = hashedLeaves(aliased).filter((l) => typeof l.key === 'string' && !/\.env\./.test(l.path))[pick]!;
+          withAlias(leaf, recase(String(leaf.key), rnd), newValue, first);
+          expect(deploymentChallenge(aliased), `${leaf.path} alias ${first ? 'first' : 'last'}`).toBe(first ? original : expectedChanged);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

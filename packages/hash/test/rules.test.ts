@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DecodeError, DeploymentError, type Sc4itError } from '@sc4it/types';
 import { describe, expect, it } from 'vitest';
 import { deploymentChallenge, deploymentHash } from '../src/index.ts';
@@ -151,6 +152,32 @@ describe('per-type rules', () => {
     expect(deploymentHash(a)).toBe(deploymentHash(b));
     const polka = dep([], { signature_requirement: { requests: [], weight_required: 2, signature_style: 'polka-wallet' } });
     expect(deploymentChallenge(polka)).toBe('0102polka-wallet');
+  });
+});
+
+describe('UTF-8 of each JSON string on its own (Go decodes string by string)', () => {
+  const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
+
+  it('lone surrogate halves in two adjacent strings become two U+FFFD, never one pair', () => {
+    // metadata ends with a high surrogate, description starts with the matching low one.
+    const d = dep([], { metadata: 'a\ud83d', description: '\ude00b' });
+    const want = `01a\ufffd\ufffdb0${TAIL}`;
+    expect(deploymentChallenge(d)).toBe(want);
+    expect(deploymentHash(d)).toBe(md5(want));
+    // A whole pair inside one string stays the astral character.
+    const ok = dep([], { metadata: '\ud83d\ude00', description: 'x' });
+    expect(deploymentChallenge(ok)).toBe(`01\u{1F600}x0${TAIL}`);
+    expect(deploymentHash(ok)).toBe(md5(`01\u{1F600}x0${TAIL}`));
+  });
+
+  it('also when the surrogates come after several KiB of text were already hashed', () => {
+    const desc = 'd'.repeat(150);
+    const workloads = Array.from({ length: 60 }, (_, i) => ({ ...wl('zmount', { size: i }, `w${i}`), description: desc }));
+    workloads.push({ ...wl('zmount', { size: 7 }, 'last'), metadata: 'm\ud83d', description: '\ude00' });
+    const want = HEAD + workloads.slice(0, 60).map((_, i) => `0w${i}zmount${desc}${i}`).join('') + `0lastzmountm\ufffd\ufffd7` + TAIL;
+    expect(want.length).toBeGreaterThan(9000);
+    expect(deploymentChallenge(dep(workloads))).toBe(want);
+    expect(deploymentHash(dep(workloads))).toBe(md5(want));
   });
 });
 
