@@ -19,9 +19,25 @@ function isTransportFailure(err: unknown): boolean {
 export function reconnectingChainTwinResolver(
   connect: () => Promise<ChainClient>,
   first: ChainClient,
-  options: ChainTwinResolverOptions & { retryMs?: number } = {},
+  options: ChainTwinResolverOptions & { retryMs?: number; timeoutMs?: number } = {},
 ): TwinResolver {
   const retryMs = options.retryMs ?? 1_000;
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  /** A chain that accepts the connection but never answers must not hold handshakes forever. */
+  const bounded = <T>(p: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const t = setTimeout(() => reject(new TransportError('transport.timeout', `no answer from the chain in ${timeoutMs} ms`)), timeoutMs);
+      p.then(
+        (v) => {
+          clearTimeout(t);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearTimeout(t);
+          reject(e);
+        },
+      );
+    });
   let current: ChainClient | null = first;
   let connecting: Promise<ChainClient> | null = null;
   let lastAttempt = 0;
@@ -65,13 +81,15 @@ export function reconnectingChainTwinResolver(
 
   const source: TwinSource = {
     async getTwin(id) {
-      const c = current ?? (await reconnect());
+      const c = current ?? (await bounded(reconnect()));
       try {
-        return await c.getTwin(id);
+        return await bounded(c.getTwin(id));
       } catch (err) {
         if (!isTransportFailure(err)) throw err;
+        // A slow chain is not a dead one: keep the connection, fail this lookup only.
+        if ((err as { code?: string }).code === 'transport.timeout') throw err;
         drop(c);
-        return (await reconnect()).getTwin(id);
+        return bounded((await bounded(reconnect())).getTwin(id));
       }
     },
     async subscribeEvents(handler) {

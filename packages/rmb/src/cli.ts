@@ -19,6 +19,7 @@ const USAGE = `usage: sc4it-relay --domain <d[_d2]> (--twins <twins.json> | --ch
   --queue-ttl <s>          longest time a queued message is kept (default 3600)
   --queue-cap <n>          most queued messages per session (default 10000)
   --chain-client <module>  module exporting connectChain(url) (default @sc4it/chain-sim)
+  --chain-timeout <ms>     longest wait for a twin lookup on the chain (default 5000)
   --verbose                log to stderr`;
 
 /** How the CLI reaches a chain: a module exporting `connectChain(url)` (chain-sim's RPC client). */
@@ -79,6 +80,7 @@ export async function runRelayCli(argv: string[], deps: RelayCliDeps = {}): Prom
       'queue-ttl': { type: 'string' },
       'queue-cap': { type: 'string' },
       'chain-client': { type: 'string', default: '@sc4it/chain-sim' },
+      'chain-timeout': { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -114,7 +116,8 @@ export async function runRelayCli(argv: string[], deps: RelayCliDeps = {}): Prom
     const connect = deps.connectChain ?? (await loadConnectChain(values['chain-client']!));
     const url = values.chain!;
     // A relay outlives chain restarts: lost connections are reopened on the next lookup.
-    resolver = reconnectingChainTwinResolver(() => connect(url), await connect(url));
+    const timeoutMs = int('chain-timeout', values['chain-timeout']);
+    resolver = reconnectingChainTwinResolver(() => connect(url), await connect(url), timeoutMs === undefined ? {} : { timeoutMs });
   }
   let rateLimit: { count: number; size: number } | undefined;
   if (values.limit !== undefined) {

@@ -10,7 +10,8 @@ import { type Identity, identityFromSeed } from '@sc4it/crypto';
 import { type DevChainClient, sendCall } from '@sc4it/types';
 // Test-only: chain-sim is a devDependency of rmb (the relay loads it at run time, never imports it).
 import { type RpcChainClient, connectChain, devIdentity } from '@sc4it/chain-sim';
-import { type RmbEnvelope, RmbPeer, chainTwinResolver, createRelayToken, decodeRmbEnvelope } from '../src/index.ts';
+import { WebSocketServer } from 'ws';
+import { type RmbEnvelope, RmbPeer, chainTwinResolver, createRelayToken, decodeRmbEnvelope, runRelayCli } from '../src/index.ts';
 import { isRefusal, rawConnect, until } from './helpers.ts';
 
 /**
@@ -212,4 +213,24 @@ describe('sc4it-relay --chain <ws-url> against a real chain-sim', () => {
     }
     expect(relay.proc.exitCode).toBe(null);
   }, 90_000);
+
+  it('a chain that accepts the connection but never answers gets a bounded lookup (500), not a hung handshake', async () => {
+    const silent = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((r) => silent.once('listening', r));
+    const url = `ws://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const relay = await runRelayCli(['--domain', 'relay1.test', '--chain', url, '--chain-timeout', '300'], {
+      connectChain,
+      out: () => {},
+      signals: false,
+    });
+    try {
+      const who = freshIdentity('sr25519');
+      const res = await rawConnect(relay.url, createRelayToken(who, 9));
+      expect(isRefusal(res) && [res.status, res.body]).toEqual([500, 'failed to get twin']);
+    } finally {
+      await relay.close();
+      for (const c of silent.clients) c.terminate();
+      silent.close();
+    }
+  }, 30_000);
 });
