@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -39,10 +39,27 @@ export interface RelayCliDeps {
  */
 async function loadConnectChain(spec: string): Promise<ConnectChain> {
   const candidates: string[] = [];
+  const fromCwd = createRequire(join(process.cwd(), 'package.json'));
   try {
-    candidates.push(pathToFileURL(createRequire(join(process.cwd(), 'package.json')).resolve(spec)).href);
+    candidates.push(pathToFileURL(fromCwd.resolve(spec)).href);
   } catch {
-    // not resolvable from the working directory
+    // not resolvable with `require` conditions (ESM-only packages such as chain-sim)
+  }
+  if (!spec.startsWith('.') && !spec.startsWith('/')) {
+    // ESM-only package in the working directory's dependencies: find its package.json, then its
+    // `import` entry (createRequire cannot resolve an `exports` map without a require condition).
+    try {
+      const pkgFile = fromCwd.resolve(`${spec}/package.json`);
+      const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports?: unknown; main?: unknown };
+      const root = (typeof pkg.exports === 'object' && pkg.exports !== null ? (pkg.exports as Record<string, unknown>)['.'] : pkg.exports) as
+        | string
+        | { import?: unknown; default?: unknown }
+        | undefined;
+      const entry = typeof root === 'string' ? root : (root?.import ?? root?.default ?? pkg.main);
+      if (typeof entry === 'string') candidates.push(pathToFileURL(join(dirname(pkgFile), entry)).href);
+    } catch {
+      // not among the working directory's dependencies
+    }
   }
   if (spec === '@sc4it/chain-sim') {
     const sibling = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'chain-sim', 'dist', 'index.js');

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo } from 'node:net';
 import { type Server, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Identity, identityFromSeed } from '@sc4it/crypto';
 import { type DevChainClient, sendCall } from '@sc4it/types';
@@ -232,5 +232,27 @@ describe('sc4it-relay --chain <ws-url> against a real chain-sim', () => {
       for (const c of silent.clients) c.terminate();
       silent.close();
     }
+  }, 30_000);
+
+  it('--chain-client loads an ESM-only package from the working directory\'s dependencies', async () => {
+    // An application directory whose node_modules holds a chain client package with an
+    // import-only `exports` map (like chain-sim): neither rmb's own resolution nor the monorepo
+    // sibling fallback can find `my-chain-client`, only the working directory can.
+    const app = join(dir, 'app');
+    const mod = join(app, 'node_modules', 'my-chain-client');
+    mkdirSync(mod, { recursive: true });
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+    writeFileSync(
+      join(mod, 'package.json'),
+      JSON.stringify({ name: 'my-chain-client', type: 'module', exports: { '.': { import: './index.mjs' }, './package.json': './package.json' } }),
+    );
+    const chainSimDist = pathToFileURL(join(here, '..', '..', 'chain-sim', 'dist', 'index.js')).href;
+    writeFileSync(join(mod, 'index.mjs'), `export { connectChain } from ${JSON.stringify(chainSimDist)};\n`);
+    const who = freshIdentity('ed25519');
+    const id = await registerTwin(chain, who, 'relay1.test');
+    const relay = await start(RELAY_BIN, ['--port', '0', '--domain', 'relay1.test', '--chain', chainUrl, '--chain-client', 'my-chain-client'], app);
+    const c = await rawConnect(relay.url, createRelayToken(who, id));
+    expect(isRefusal(c)).toBe(false);
+    if (!isRefusal(c)) c.close();
   }, 30_000);
 });
