@@ -5,11 +5,11 @@
  * Run: node --import tsx --conditions=sc4it-source bench/breakdown.ts
  * (add --cpu-prof for a profile; the decode functions and md5Blocks show up by name).
  */
-import { loadVectors } from '@sc4it/conformance';
+import { type VectorTest, loadVectors } from '@sc4it/conformance';
 import { type Out, writeDeployment } from '../src/challenge.ts';
 import { deploymentHash } from '../src/index.ts';
 
-const vectors = loadVectors<{ input: string; flags: string[] } & Record<string, unknown>>('hash', 'challenge').testGroups.flatMap((g) => g.tests);
+const vectors = loadVectors<VectorTest & { input: string }>('hash', 'challenge').testGroups.flatMap((g) => g.tests);
 const spec = vectors.filter((t) => t.flags.includes('SpecVector')).map((t) => JSON.parse(t.input) as Record<string, unknown>);
 const v1 = spec[0]!;
 const pool = spec.flatMap((d) => d.workloads as Record<string, unknown>[]);
