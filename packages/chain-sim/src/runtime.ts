@@ -587,6 +587,12 @@ export class Runtime {
         this.emit('NruConsumptionReportRejected', { report: { ...r }, outcome: 'late' });
         continue;
       }
+      if (r.timestamp === rec.billingInfo.lastUpdated && rec.billingInfo.nruReported) {
+        // tfchain accepts a resent report (same timestamp) and bills its traffic twice; a node
+        // that redelivers after a crash must not pay twice, so sc4it answers `duplicate`.
+        this.emit('NruConsumptionReportRejected', { report: { ...r }, outcome: 'duplicate' });
+        continue;
+      }
       const cost = nruReportCost(r.nru, r.window, this.s.pricingPolicy.get());
       const cur = this.s.contracts.get(r.contractId)!;
       this.putContract({
@@ -595,6 +601,7 @@ export class Runtime {
           ...cur.billingInfo!,
           lastUpdated: r.timestamp,
           amountUnbilled: cur.billingInfo!.amountUnbilled + cost,
+          nruReported: true,
         },
       });
       this.emit('NruConsumptionReportReceived', { report: { ...r }, outcome: 'accepted', unitsUsd: cost });

@@ -27,6 +27,8 @@ export interface BillingInfo {
   lastUpdated: number;
   amountUnbilled: bigint;
   previousNuReported: bigint;
+  /** True once an NRU report set `lastUpdated`: a second report with that timestamp is a resend. */
+  nruReported?: boolean;
 }
 
 export interface ContractRec {

@@ -414,7 +414,7 @@ describe('node-side calls', () => {
     expect((await client.listNodes({ freeCru: 6n })).map((n) => n.id)).toEqual([n1, dev.nodes[1]!.id]);
   });
 
-  it('addNruReports: late reports ignored (and said so), on-time ones accumulate', async () => {
+  it('addNruReports: late and resent reports ignored (and said so), on-time ones accumulate', async () => {
     const n1 = dev.nodes[0]!.id;
     const r0 = await send(client, bob, nodeContract(n1, HASH(1)));
     const created = (await client.getBlock()).timestamp;
@@ -426,6 +426,11 @@ describe('node-side calls', () => {
     await refused(node2, rep(created, 1n), 'NodeNotAuthorizedToComputeReport');
     const a = await send(client, node1, rep(created + 60, 2_000_000_000n));
     expect(a.events[0]).toMatchObject({ name: 'NruConsumptionReportReceived', data: { outcome: 'accepted', unitsUsd: 30_000n } });
+    // A redelivered report (same timestamp) is never billed twice (tfchain would bill it again).
+    const again = await send(client, node1, rep(created + 60, 2_000_000_000n));
+    expect(again.events.map((e) => [e.name, (e.data as { outcome: string }).outcome])).toEqual([
+      ['NruConsumptionReportRejected', 'duplicate'],
+    ]);
     const late = await send(client, node1, rep(created + 30, 1n));
     expect(late.events[0]).toMatchObject({ name: 'NruConsumptionReportRejected', data: { outcome: 'late' } });
     const unknown = await send(client, node1, { method: 'addNruReports', args: { reports: [{ contractId: 99n, timestamp: created, window: 1, nru: 1n }] } });
