@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gridClientOracle } from './gen-hash-oracle.ts';
+import { gridClientOracle } from '../src/testing/grid-client.ts';
 
 const SEED = 0x5c41_2025;
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'vectors', 'hash', 'challenge_test.json');

@@ -9,8 +9,8 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { type VectorTest, loadVectors } from '@sc4it/conformance';
+import { gridClientOracle } from '@sc4it/conformance/testing';
 import { deploymentHash } from '../src/index.ts';
-import { gridClientOracle } from '../test/grid-client-oracle.ts';
 
 interface HashVector extends VectorTest {
   input: string;

@@ -1,8 +1,8 @@
 import { type VectorTest, eachTest, loadVectors } from '@sc4it/conformance';
+import { gridClientOracle } from '@sc4it/conformance/testing';
 import { isSc4itError } from '@sc4it/types';
 import { describe, expect, it } from 'vitest';
 import { deploymentChallenge, deploymentHash } from '../src/index.ts';
-import { gridClientOracle } from './grid-client-oracle.ts';
 
 interface HashVector extends VectorTest {
   input: string;
