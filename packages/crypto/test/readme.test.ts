@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { documentedOutput, matchesDocumented, readmeExample, runExample } from './readme-example.ts';
+import { documentedOutput, matchesDocumented, readmeExample, runExample } from '@sc4it/conformance/testing';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 const code = readmeExample(readFileSync(join(pkg, 'README.md'), 'utf8'));

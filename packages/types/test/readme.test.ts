@@ -4,7 +4,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { documentedOutput, matchesDocumented, readmeExample, runExample } from './readme-example.ts';
+// The harness shared by every package's README test. @sc4it/types sits below @sc4it/conformance in
+// the dependency graph (conformance depends on it), so it reaches the file by path instead of a
+// devDependency, which would be a cycle turbo refuses.
+import { documentedOutput, matchesDocumented, readmeExample, runExample } from '../../conformance/src/testing/readme-example.ts';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 
