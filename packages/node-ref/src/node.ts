@@ -29,6 +29,7 @@ import {
   type DeploymentRecord,
   type WorkloadRecord,
 } from './store.ts';
+import { seedUsage } from './seed-usage.ts';
 import { planUpgrade } from './upgrade.ts';
 import { LIVE_STATES, checkContract, checkIncoming, toNodeError, type IncomingChecks, type NodeContract } from './validate.ts';
 import { NodeError, ZosText } from './zos-errors.ts';
@@ -962,13 +963,12 @@ export class ReferenceNode {
         const windowStart = meta.consumptionLastWall ?? 0;
         for (const rec of this.#store.all()) {
           if (!rec.ownerVerified) continue;
-          let used = zeroCapacity();
-          // the seed counted okay workloads plus those deleted after the window started
-          for (const w of [...rec.workloads, ...deletedSince(rec, windowStart)]) {
-            const counts = OKAY_STATES.has(w.result.state) || (w.result.state === 'deleted' && w.result.created >= windowStart);
-            if (counts) used = addCapacity(used, workloadCapacity(w.type, w.data));
-          }
+          // §8.4: `ok` workloads plus those deleted after the window started
+          const { used, counted } = seedUsage(rec, windowStart);
           const nru = traffic.counters[rec.contractId.toString()] ?? 0n;
+          // nothing ran in the window: no report (a finished deployment would otherwise be
+          // reported every period for ever, its running NRU counter never dropping to 0)
+          if (counted === 0 && !isActive(rec)) continue;
           if (used.cru + used.sru + used.hru + used.mru === 0n && nru === 0n) continue;
           staged.push({
             kind: 'consumption',
@@ -1193,16 +1193,6 @@ function outcomeResult(out: { state: 'ok'; data: unknown } | { state: 'error'; m
 
 function capJson(c: Capacity): Record<string, number> {
   return { cru: Number(c.cru), sru: Number(c.sru), hru: Number(c.hru), mru: Number(c.mru), ipv4u: Number(c.ipv4u) };
-}
-
-/** Workloads removed by an update after `since` (they still count in the seed's window). */
-function deletedSince(rec: DeploymentRecord, since: number): WorkloadRecord[] {
-  const current = new Set(rec.workloads.map((w) => w.name));
-  const out = new Map<string, WorkloadRecord>();
-  for (const h of rec.history) {
-    if (!current.has(h.name) && h.result.state === 'deleted' && h.result.created >= since) out.set(h.name, h);
-  }
-  return [...out.values()];
 }
 
 function reportCall(kind: 'resources' | 'nru' | 'consumption', items: OutboxItem[]): ChainCall {

@@ -124,10 +124,7 @@ function provisionMachine(wl: WorkloadRecord, env: ProvisionEnv, id: string): Pr
     const ipWl = env.workloads.find((w) => w.name === publicIp);
     if (ipWl === undefined || ipWl.result.state !== 'ok') return { state: 'error', message: 'public ip workload is not okay' };
   }
-  const cap = workloadCapacity(wl.type, wl.data);
-  const usable = env.usableMemory();
-  if (cap.mru > usable) return { state: 'error', message: ZosText.capacityMemory(cap.mru, usable) };
-  if (cap.sru > env.freeSru()) return { state: 'error', message: ZosText.noSpace };
+  if (workloadCapacity(wl.type, wl.data).sru > env.freeSru()) return { state: 'error', message: ZosText.noSpace };
   const ip = str(first['ip']);
   const gw = ip.includes('.') ? `${ip.split('.').slice(0, 3).join('.')}.1` : ip;
   const h = fnv1a(id);
@@ -163,6 +160,11 @@ export async function provisionWorkload(wl: WorkloadRecord, env: ProvisionEnv): 
       return provisionIp(wl, env, id);
     case 'zmachine':
     case 'zmachine-light': {
+      // zos: the capacity interceptor (statistics.go `Provision`) runs before the VM primitive,
+      // so a memory refusal wins over every VM check (GPU, network, mounts, public IP)
+      const mru = workloadCapacity(wl.type, wl.data).mru;
+      const usable = env.usableMemory();
+      if (mru > usable) return { state: 'error', message: ZosText.capacityMemory(mru, usable) };
       const gpu = Array.isArray(d['gpu']) ? d['gpu'] : [];
       if (gpu.length > 0 && !(await env.rented())) return { state: 'error', message: ZosText.gpuNotRented };
       return provisionMachine(wl, env, id);
@@ -181,7 +183,8 @@ export async function provisionWorkload(wl: WorkloadRecord, env: ProvisionEnv): 
     }
     case 'qsfs': {
       const cap = workloadCapacity(wl.type, wl.data);
-      if (cap.mru > env.usableMemory()) return { state: 'error', message: ZosText.capacityMemory(cap.mru, env.usableMemory()) };
+      const usable = env.usableMemory();
+      if (cap.mru > usable) return { state: 'error', message: ZosText.capacityMemory(cap.mru, usable) };
       if (cap.sru > env.freeSru()) return { state: 'error', message: ZosText.noSpace };
       return {
         state: 'ok',

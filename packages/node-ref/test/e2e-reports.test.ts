@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allIn, GiB, startGrid, vmDeployment, waitFor, type Grid } from './harness.ts';
+import { allIn, diskDeployment, GiB, startGrid, vmDeployment, waitFor, type Grid, type Json } from './harness.ts';
 
 // Report contents follow chain-and-billing.md §15 and deployment-hash.md §8.1–§8.4; the expected
 // numbers are worked out here from the deployment and the chain's block times.
@@ -51,5 +51,55 @@ describe('consumption reports', () => {
     });
     expect(['accepted', 'overlapping']).toContain(seed[0]!.data['outcome']);
     expect(node.node.stats().outbox).toBe(0);
+  });
+});
+
+describe('seed reports and updates (§8.4)', () => {
+  it('a workload an update removed during the window still counts in that window', async () => {
+    const { charlie } = grid.users;
+    const node = grid.nodes[0]!;
+    const d = diskDeployment(charlie.twinId, 1, 'removed in window');
+    const contractId = await charlie.createContract(node.node.nodeId, d);
+    await charlie.call(node.twinId, 'zos.deployment.deploy', charlie.sign(d));
+    await waitFor(node, charlie.twinId, contractId, allIn('ok'));
+    const next = JSON.parse(JSON.stringify(d)) as Json;
+    next['version'] = 1;
+    (next['workloads'] as Json[]).push({ version: 1, name: 'v2', type: 'volume', metadata: '', description: '', data: { size: 3 * GiB } });
+    next['signature_requirement'] = { ...(next['signature_requirement'] as Json), signatures: [] };
+    await charlie.updateContract(contractId, next);
+    await charlie.call(node.twinId, 'zos.deployment.update', charlie.sign(next));
+    await waitFor(node, charlie.twinId, contractId, (r) => r.head.version === 1 && allIn('ok')(r) && r.workloads.length === 2);
+
+    await grid.client.warp(3600);
+    await node.node.report(); // a window boundary passes: this window starts now
+    await node.node.flushOutbox();
+    const before = (await grid.client.getBlock()).number + 1;
+
+    const third = JSON.parse(JSON.stringify(next)) as Json;
+    third['version'] = 2;
+    third['workloads'] = [(third['workloads'] as Json[])[0]];
+    third['signature_requirement'] = { ...(third['signature_requirement'] as Json), signatures: [] };
+    await charlie.updateContract(contractId, third);
+    await charlie.call(node.twinId, 'zos.deployment.update', charlie.sign(third));
+    await waitFor(node, charlie.twinId, contractId, (r) => r.head.version === 2 && r.workloads.length === 1 && r.job === null);
+
+    await grid.client.warp(3600);
+    const t = (await grid.client.getBlock()).timestamp;
+    await node.node.report();
+    await node.node.flushOutbox();
+    const seed = grid.chain
+      .eventsFrom(before)
+      .filter((e) => e.name.startsWith('ConsumptionReport') && (e.data['report'] as { contractId: bigint }).contractId === contractId);
+    expect(seed).toHaveLength(1);
+    // d1 (1 GiB, still ok) + v2 (3 GiB, deleted by the update inside the window); no traffic
+    expect(seed[0]!.data['report']).toEqual({
+      contractId,
+      timestamp: Math.floor(t / 3600) * 3600,
+      cru: 0n,
+      sru: 4n * BigInt(GiB),
+      hru: 0n,
+      mru: 0n,
+      nru: 0n,
+    });
   });
 });

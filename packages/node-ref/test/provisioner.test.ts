@@ -99,6 +99,15 @@ describe('virtual machines', () => {
       message: `failed to satisfy required capacity: cannot fulfil required memory size ${9 * GiB} bytes out of usable ${8 * GiB} bytes`,
     });
   });
+  it('checks memory before the VM primitive: the capacity text wins over GPU and network refusals', async () => {
+    // zosbase statistics.go: `Statistics.Provision` (hasEnoughCapacity) wraps the VM provisioner
+    const noNet = [vm(9 * GiB, { gpu: ['0000:28:00.0/1002/731f'] })];
+    const [r] = await runAll(noNet, env(noNet));
+    expect(r).toMatchObject({
+      state: 'error',
+      message: `failed to satisfy required capacity: cannot fulfil required memory size ${9 * GiB} bytes out of usable ${8 * GiB} bytes`,
+    });
+  });
   it('needs a rented node for GPUs', async () => {
     const wls = [net(), vm(GiB, { gpu: ['0000:28:00.0/1002/731f'] })];
     const [, r] = await runAll(wls, env(wls));
