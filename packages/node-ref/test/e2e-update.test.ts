@@ -54,6 +54,40 @@ describe('update', () => {
     expect(lastV2).toMatchObject({ state: 'deleted', message: 'deleted by an update' });
   });
 
+  it('removes first, in reverse type order; an unbumped workload keeps its result', async () => {
+    // §6.7 / zosbase engine.go sortOperations: removals first in reverse install order (§6.4:
+    // zmachine before zmount), then adds and updates; lower-version workloads are left untouched
+    const { dave } = grid.users;
+    const node = grid.nodes[0]!;
+    const d = vmDeployment(dave.twinId, { subnet: 7, description: 'shrink' });
+    const contractId = await dave.createContract(node.node.nodeId, d);
+    await dave.call(node.twinId, 'zos.deployment.deploy', dave.sign(d));
+    const before = await waitFor(node, dave.twinId, contractId, allIn('ok'));
+    const netBefore = structuredClone(before.workloads.find((w) => w.type === 'network')!);
+    const historyLen = before.history.length;
+
+    const next = clone(d);
+    next['version'] = 1;
+    // document order: network (kept at version 0), then a new volume; disk and vm go away
+    next['workloads'] = [
+      (d['workloads'] as Json[])[0],
+      { version: 1, name: 'extra', type: 'volume', metadata: '', description: '', data: { size: GiB } },
+    ];
+    next['signature_requirement'] = { ...(next['signature_requirement'] as Json), signatures: [] };
+    await dave.updateContract(contractId, next);
+    await dave.call(node.twinId, 'zos.deployment.update', dave.sign(next));
+    const after = await waitFor(node, dave.twinId, contractId, (r) => r.head.version === 1 && r.job === null);
+    const steps = after.history.slice(historyLen).map((h) => `${h.name}:${h.result.state}`);
+    expect(steps).toEqual(['vm:deleted', 'disk:deleted', 'extra:init', 'extra:ok']);
+    expect(after.workloads.map((w) => w.name)).toEqual([netBefore.name, 'extra']);
+    expect(after.workloads[0]!.result).toEqual(netBefore.result);
+    const got = await dave.get(node, contractId);
+    expect((got['workloads'] as Json[]).map((w) => [w['name'], (w['result'] as Json)['state']])).toEqual([
+      [netBefore.name, 'ok'],
+      ['extra', 'ok'],
+    ]);
+  });
+
   it('refuses bad updates synchronously with the zos texts', async () => {
     const { bob } = grid.users;
     const node = grid.nodes[0]!;
