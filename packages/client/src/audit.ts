@@ -103,7 +103,7 @@ export async function auditDeployment(chain: ChainClient, deployment: Deployment
     }
     for (const t of zos.unrequested) say(false, `twin ${t} signed without being asked to (the node ignores that signature)`);
     const weights = `signature weight ${strict.weightCollected} of ${strict.weightRequired} required`;
-    say(strict.complete || zosRule, strict.complete ? `${weights}: enough by the weights rule` : `${weights}: ${strict.error?.shortMessage ?? 'not enough'}`);
+    say(strict.complete || (zosRule && zos.complete), strict.complete ? `${weights}: enough by the weights rule` : `${weights}: ${strict.error?.shortMessage ?? 'not enough'}`);
     if (zos.complete) say(true, 'a zos node accepts these signatures');
     else say(!zosRule, `a zos node refuses these signatures: "${zos.error?.upstream ?? zos.error?.shortMessage ?? 'unknown'}"${zosRule ? '' : ' (this node uses the weights rule)'}`);
   }

@@ -322,6 +322,8 @@ export class GridClient {
   async getBill(contractId: bigint): Promise<Bill> {
     const contract = await this.chain.getContract(contractId);
     const records = await this.chain.getBills(contractId);
+    // a cancelled contract may be gone from storage, but its bills stay readable
+    if (contract === null && records.length === 0) throw new ChainError('chain.contract_not_exists', `contract ${contractId} does not exist`, { upstream: 'ContractNotExists' });
     const byPart: Record<string, bigint> = {};
     let totalBilled = 0n;
     let totalUnitsUsd = 0n;

@@ -107,6 +107,8 @@ describe('sc4it CLI (child process)', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain("✘ differs from what the node runs: workload 'cli_vm_disk0' data.size is 5368709120 on the node but 6442450944 in the file");
     expect(bad.stdout).toContain(`MISMATCH: ${tampered} does not match contract ${contractId}`);
+    // the owner's signature covers the old size: no weight is left, and that line is a failure too
+    expect(bad.stdout).toMatch(/^✘ signature weight 0 of 1 required/m);
     // anyone can audit from the chain alone (no account)
     const anon = await sc4it(['verify', out, '--contract', contractId.toString()], { SC4IT_MNEMONIC: '' });
     expect(anon.stdout).toContain('✔ a zos node accepts these signatures');
@@ -141,8 +143,27 @@ describe('sc4it CLI (child process)', () => {
     const usage = await sc4it(['deploy']);
     expect(usage.code).toBe(2);
     expect(usage.stderr.trim()).toBe('sc4it: error [config.usage]: missing <file>');
+    // a contract that never existed has no bill: an error, not an empty bill
+    const noBill = await sc4it(['bill', '999']);
+    expect(noBill.code).toBe(1);
+    expect(noBill.stderr.trim()).toBe('sc4it: error [chain.contract_not_exists]: contract 999 does not exist (ContractNotExists)');
+    const badState = await sc4it(['contracts', '--state', 'Foo']);
+    expect(badState.code).toBe(2);
+    expect(badState.stderr.trim()).toBe('sc4it: error [config.usage]: --state must be Created, Deployed or GracePeriod');
     const noChain = await sc4it(['contracts'], { SC4IT_CHAIN: '' });
     expect(noChain.stderr.trim()).toBe('sc4it: error [config.usage]: missing --chain <ws-url> (or SC4IT_CHAIN)');
+  });
+
+  it('prints the help of one command with `<command> --help`', async () => {
+    const r = await sc4it(['deploy', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('usage: sc4it [options] deploy …');
+    expect(r.stdout).toContain('  deploy <file> --node <id> [--ips n]');
+    expect(r.stdout).toContain('create the contract and deploy');
+    expect(r.stdout).toContain('--chain <ws-url>');
+    expect(r.stdout).not.toContain('multisig sign');
+    const ms = await sc4it(['multisig', '--help']);
+    expect(ms.stdout.match(/^ {2}multisig (sign|status|collect) /gm)).toEqual(['  multisig sign ', '  multisig status ', '  multisig collect ']);
   });
 
   it('multisig: builds a 2-signer document, signs it from two accounts and reports status', async () => {

@@ -45,6 +45,22 @@ options (or environment):
   --quiet               no progress lines
 `;
 
+/** `sc4it <command> --help`: that command's lines of {@link USAGE} and the common options. */
+export function commandUsage(command: string): string {
+  const [head, rest = ''] = USAGE.split('\ncommands:\n');
+  const [commands = '', options = ''] = rest.split('\noptions (or environment):\n');
+  const lines = commands.split('\n');
+  const picked: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.startsWith(`  ${command} `) || lines[i] === `  ${command}`) {
+      picked.push(lines[i]!);
+      while (lines[i + 1]?.startsWith('      ')) picked.push(lines[++i]!);
+    }
+  }
+  if (picked.length === 0) return USAGE;
+  return `${head!.replace('<command> [args]', `${command} …`)}\n${picked.join('\n')}\n\noptions (or environment):\n${options}`;
+}
+
 /** What the CLI needs from its surroundings (tests inject their own). */
 export interface CliIo {
   stdout: (text: string) => void;
@@ -167,7 +183,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   if (values.help === true || positionals.length === 0) {
-    io.stdout(USAGE);
+    io.stdout(values.help === true && positionals.length > 0 ? commandUsage(positionals[0]!) : USAGE);
     return values.help === true ? 0 : 2;
   }
   const json = values.json === true;
@@ -318,6 +334,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'contracts': {
         const g = await openGrid(false);
         const state = values.state as 'Created' | 'Deployed' | 'GracePeriod' | undefined;
+        if (state !== undefined && !['Created', 'Deployed', 'GracePeriod'].includes(state)) throw new UsageError('--state must be Created, Deployed or GracePeriod');
         const list = await g.listContracts(state === undefined ? {} : { state });
         print(
           list.length === 0
