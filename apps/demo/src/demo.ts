@@ -31,8 +31,14 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const state: DashboardState = { deployments: [], steps: [], current: null, users: {}, done: false };
   let dashboard: Dashboard | null = null;
   if (options.dashboard !== false) {
-    const bundle = await bundleDashboard();
-    dashboard = await startDashboard(grid, state, { bundle, ...(options.port === undefined ? {} : { port: options.port }) });
+    try {
+      const bundle = await bundleDashboard();
+      dashboard = await startDashboard(grid, state, { bundle, ...(options.port === undefined ? {} : { port: options.port }) });
+    } catch (err) {
+      // a busy port must not leave a running grid behind
+      await grid.stop().catch(() => undefined);
+      throw err;
+    }
   }
   let scenario: ScenarioState | undefined;
   return {
