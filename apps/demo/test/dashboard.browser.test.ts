@@ -31,6 +31,13 @@ async function rowState(id: bigint | string): Promise<string | null> {
   return page.locator(`#contracts tr[data-contract-id="${id}"]`).getAttribute('data-state', { timeout: 500 }).catch(() => null);
 }
 
+const overflowing: string[] = [];
+async function cardsWiderThanTheirBox(): Promise<string[]> {
+  return page.locator('section.card').evaluateAll((cards) =>
+    cards.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => `${c.querySelector('h2')?.textContent ?? '?'}: ${c.scrollWidth} > ${c.clientWidth}`),
+  );
+}
+
 async function waitRow(id: bigint | string, state: string, timeout = 20_000): Promise<void> {
   await page.locator(`#contracts tr[data-contract-id="${id}"][data-state="${state}"]`).waitFor({ timeout });
 }
@@ -50,6 +57,9 @@ beforeAll(async () => {
           const web = demo.state.deployments[0]!;
           await waitRow(web.contractId, 'Deployed');
           seen['web'] = (await rowState(web.contractId)) ?? '';
+          // nothing is cut off: no card is wider than its box (a hidden column would need scrolling)
+          await page.locator('#nodes tbody tr').first().waitFor({ timeout: 10_000 });
+          overflowing.push(...(await cardsWiderThanTheirBox()));
           await page.screenshot({ path: join(shots, '01-first-contract.png'), fullPage: true });
         }
       },
@@ -138,6 +148,13 @@ describe('dashboard in headless Chromium', () => {
     await expect.poll(() => page.locator('#verify .check-line').first().getAttribute('data-verified'), { timeout: 10_000 }).toBe('true');
     // the key never went over HTTP (the page talks to the server only for config, steps and the faucet)
     expect(requests.filter((r) => r.includes(mnemonic!.split(' ')[0]!) && r.includes(mnemonic!.split(' ')[1]!))).toEqual([]);
+    overflowing.push(...(await cardsWiderThanTheirBox()));
+    expect(overflowing).toEqual([]);
+    // the node table shows every column, free IPs included, as the chain counts them
+    const nodeRow = page.locator(`#nodes tr[data-node-id="${demo.grid.nodes[2]!.id}"] td`);
+    const chainNode = (await demo.grid.client.listNodes({})).find((n) => n.id === demo.grid.nodes[2]!.id)!;
+    expect(await nodeRow.last().textContent()).toBe(String(chainNode.freeIps));
+    expect(await nodeRow.last().isVisible()).toBe(true);
     await page.screenshot({ path: join(shots, '04-browser-contract.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   });

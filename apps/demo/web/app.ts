@@ -107,7 +107,8 @@ function renderNodes(nodes: NodeWithUsage[]): void {
     const pct = total === 0n ? 0 : Number((used * 100n) / total);
     const b = el('span', { class: 'bar' });
     b.append(el('span', { style: `width:${pct}%` }));
-    return el('td', {}, b, text);
+    // bar above, figures below: the table fits its card next to the farms (no hidden column)
+    return el('td', { class: 'usage' }, b, el('div', { class: 'figures' }, text));
   };
   for (const n of nodes) {
     const policy = config.nodes.find((x) => x.id === n.id)?.policy ?? 'zos';
@@ -120,7 +121,7 @@ function renderNodes(nodes: NodeWithUsage[]): void {
         el('td', {}, String(n.twinId)),
         bar(n.used.cru, n.resources.cru, `${n.used.cru}/${n.resources.cru}`),
         bar(n.used.mru, n.resources.mru, `${formatBytes(n.used.mru)} / ${formatBytes(n.resources.mru)}`),
-        bar(n.used.sru, n.resources.sru, formatBytes(n.used.sru)),
+        bar(n.used.sru, n.resources.sru, `${formatBytes(n.used.sru)} / ${formatBytes(n.resources.sru)}`),
         el('td', {}, String(n.freeIps)),
       ),
     );
