@@ -27,10 +27,11 @@ import {
   recordKey,
   type DeploymentHead,
   type DeploymentRecord,
+  type PendingJob,
   type WorkloadRecord,
 } from './store.ts';
 import { seedUsage } from './seed-usage.ts';
-import { planUpgrade } from './upgrade.ts';
+import { planUpgrade, type UpgradeOp } from './upgrade.ts';
 import { LIVE_STATES, checkContract, checkIncoming, toNodeError, type IncomingChecks, type NodeContract } from './validate.ts';
 import { NodeError, ZosText } from './zos-errors.ts';
 
@@ -421,7 +422,10 @@ export class ReferenceNode {
     );
     const head = headOf(d);
     rec.head = { ...rec.head, version: head.version, signature_requirement: head.signature_requirement, description: head.description, metadata: head.metadata };
-    rec.job = { op: 'update', target: d, hash: this.#hash(json) };
+    // zos queues every accepted update behind the deployment's pending jobs (none replaces another)
+    const job = { op: 'update' as const, target: d, hash: this.#hash(json) };
+    if (rec.job === null) rec.job = job;
+    else (rec.next ??= []).push(job);
     await this.#store.save(rec);
     this.#emit(rec);
     this.#enqueue(rec);
@@ -593,12 +597,13 @@ export class ReferenceNode {
       for (const w of rec.workloads) this.#setResult(rec, w, { created, state: 'error', message: check.message, data: null });
       if (job.op === 'update') this.#orderAsSent(rec, job.target);
       rec.ownerVerified = rec.ownerVerified || check.ownerVerified;
-      rec.job = null;
+      this.#finishJob(rec);
       // the chain call is queued before the finished job is saved: after a crash in between the
       // job runs again and queues the same call (same outbox id), so nothing is lost or doubled
       if (check.ownerVerified) await this.#maybeCancel(rec);
       await this.#store.save(rec);
       this.#emit(rec);
+      this.#enqueueNext(rec);
       return;
     }
     rec.ownerVerified = true;
@@ -614,21 +619,72 @@ export class ReferenceNode {
         this.#setResult(rec, wl, outcomeResult(out));
       }
     } else {
-      await this.#applyUpdate(rec, job.target, env);
+      const planned = this.#planUpdate(rec, job);
+      if (!planned.ok) {
+        // engine.go Run, opUpdate: "failed to get update procedure" is logged and the job
+        // dequeued; no workload result changes
+        this.#log('warn', `failed to get update procedure: ${planned.message}`, rec.contractId);
+        this.#finishJob(rec);
+        await this.#store.save(rec);
+        this.#emit(rec);
+        this.#enqueueNext(rec);
+        return;
+      }
+      await this.#applyUpdate(rec, job.target, planned.ops, env);
       rec.hash = job.hash;
     }
-    rec.job = null;
+    this.#finishJob(rec);
     await this.#afterJob(rec, check.contract, job.op); // queues chain calls first (see above)
     await this.#store.save(rec);
     this.#emit(rec);
+    this.#enqueueNext(rec);
   }
 
-  async #applyUpdate(rec: DeploymentRecord, target: Record<string, unknown>, env: (wl: WorkloadRecord) => ProvisionEnv): Promise<void> {
-    const next = (target['workloads'] as Record<string, unknown>[]).map(toRecord);
-    const ops = planUpgrade(
-      { version: rec.head.version - 1, twin_id: rec.twinId, contract_id: rec.contractId, workloads: rec.workloads },
-      { version: target['version'] as number, twin_id: target['twin_id'] as number, contract_id: rec.contractId, workloads: next },
-    );
+  /** The finished job leaves the record; the next queued one (arrival order) takes its place. */
+  #finishJob(rec: DeploymentRecord): void {
+    rec.job = rec.next?.shift() ?? null;
+    if (rec.next !== undefined && rec.next.length === 0) delete rec.next;
+  }
+
+  #enqueueNext(rec: DeploymentRecord): void {
+    if (rec.job !== null) this.#enqueue(rec);
+  }
+
+  /**
+   * The update's steps from the deployment as it is now (after the jobs before it), or the zos
+   * text when they cannot be computed. The current version is the one the target follows: the
+   * stored head already carries the newest accepted version (zos stores it at acceptance).
+   */
+  #planUpdate(
+    rec: DeploymentRecord,
+    job: Extract<PendingJob, { op: 'update' }>,
+  ): { ok: true; ops: UpgradeOp<WorkloadRecord>[] } | { ok: false; message: string } {
+    if (job.base === undefined) {
+      job.base = { workloads: structuredClone(rec.workloads), history: rec.history.length };
+    } else {
+      // resumed after a crash: a partial state may have been saved meanwhile; start again from before
+      rec.workloads = structuredClone(job.base.workloads);
+      rec.history.length = Math.min(rec.history.length, job.base.history);
+    }
+    const target = job.target;
+    const version = target['version'] as number;
+    try {
+      const ops = planUpgrade(
+        { version: version - 1, twin_id: rec.twinId, contract_id: rec.contractId, workloads: rec.workloads },
+        { version, twin_id: target['twin_id'] as number, contract_id: rec.contractId, workloads: (target['workloads'] as Record<string, unknown>[]).map(toRecord) },
+      );
+      return { ok: true, ops };
+    } catch (err) {
+      return { ok: false, message: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  async #applyUpdate(
+    rec: DeploymentRecord,
+    target: Record<string, unknown>,
+    ops: UpgradeOp<WorkloadRecord>[],
+    env: (wl: WorkloadRecord) => ProvisionEnv,
+  ): Promise<void> {
     // engine.go sortOperations: removals first in reverse type order, then adds / updates in type order
     const rank = (o: (typeof ops)[number]) => (o.op === 'remove' ? -typeRank(o.workload.type) : typeRank(o.workload.type));
     const sorted = ops.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map((x) => x.o);
@@ -684,6 +740,8 @@ export class ReferenceNode {
   /** The node cannot serve a contract it holds when every workload failed: give it back. */
   async #maybeCancel(rec: DeploymentRecord): Promise<void> {
     if (!this.#opts.cancelFailed || !rec.ownerVerified || rec.workloads.length === 0) return;
+    // a queued update may still bring the deployment back: only a final state gives it up
+    if (rec.job !== null) return;
     if (!rec.workloads.every((w) => w.result.state === 'error')) return;
     const first = rec.workloads[0]?.result.message ?? '';
     await this.#put({ kind: 'cancel', contractId: rec.contractId, reason: `every workload failed: ${first}` });

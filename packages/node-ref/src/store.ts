@@ -25,7 +25,18 @@ export interface DeploymentHead {
 }
 
 /** Work accepted on the bus but not finished yet; kept on disk so a restart resumes it. */
-export type PendingJob = { op: 'provision' } | { op: 'update'; target: Record<string, unknown>; hash: string };
+export type PendingJob =
+  | { op: 'provision' }
+  | {
+      op: 'update';
+      target: Record<string, unknown>;
+      hash: string;
+      /**
+       * The workloads and history length when the update started applying: a restart after a
+       * crash mid-update (with a partial state saved meanwhile) rolls back to it and re-applies.
+       */
+      base?: { workloads: WorkloadRecord[]; history: number };
+    };
 
 export interface DeploymentRecord {
   twinId: number;
@@ -35,7 +46,10 @@ export interface DeploymentRecord {
   workloads: WorkloadRecord[];
   /** Every result ever written, oldest first (`zos.deployment.changes`). */
   history: WorkloadRecord[];
+  /** The job to run next (null: nothing pending). */
   job: PendingJob | null;
+  /** Jobs accepted after `job`, in arrival order (zos queues every update; none replaces another). */
+  next?: PendingJob[];
   /** Hash of the deployment as last accepted (after an update: the new one). */
   hash: string;
   /** The contract owner is the sender and the contract is ours: failures may cancel it. */
