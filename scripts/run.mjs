@@ -101,6 +101,8 @@ if (task === 'test') {
     process.exit(status);
   });
 } else if (task === 'demo') {
+  // Ctrl-C reaches the demo too; wait for it to stop cleanly instead of returning the prompt early.
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => {});
   process.exit(pn(['--filter', '@sc4it/demo', 'run', 'start', ...rest]));
 } else {
   process.exit(pn(['exec', 'turbo', 'run', task, ...rest]));
