@@ -18,6 +18,15 @@ describe('json codec', () => {
     );
   });
 
+  it('keeps a "__proto__" key as data (never as the prototype)', () => {
+    const v = JSON.parse('{"plain":{"__proto__":{"x":1n}},"b":{"__proto__":null}}'.replace('1n', '{"$bigint":"1"}'));
+    const back = decodeJson(encodeJson(decodeJson(JSON.stringify(v)))) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(back['plain']!)).toEqual(['__proto__']);
+    expect(Object.getOwnPropertyDescriptor(back['plain'], '__proto__')?.value).toEqual({ x: 1n });
+    expect(Object.getPrototypeOf(back['plain'])).toBe(Object.prototype);
+    expect(encodeJson(back)).toBe('{"plain":{"__proto__":{"x":{"$bigint":"1"}}},"b":{"__proto__":null}}');
+  });
+
   it('does not confuse user strings with tagged values', () => {
     expect(decodeJson(encodeJson({ name: '123n', other: '$bigint' }))).toEqual({ name: '123n', other: '$bigint' });
   });

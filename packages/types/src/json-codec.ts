@@ -1,6 +1,12 @@
 import { bytesToHex, hexToBytes } from './bytes.ts';
 import { DecodeError } from './errors.ts';
 
+/** `out[k] = v` that keeps a `__proto__` key as an own property instead of swapping the prototype. */
+function setOwn(out: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
+}
+
 /**
  * JSON that carries `bigint` and `Uint8Array` across the wire (JSON-RPC, state files).
  * A bigint becomes `{"$bigint":"<decimal>"}` and bytes become `{"$bytes":"<hex>"}`: tagged
@@ -12,7 +18,7 @@ export function toJsonValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toJsonValue);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJsonValue(v);
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) setOwn(out, k, toJsonValue(v));
     return out;
   }
   return value;
@@ -37,7 +43,7 @@ export function fromJsonValue(value: unknown): unknown {
       return hexToBytes(s, '$bytes');
     }
     const out: Record<string, unknown> = {};
-    for (const k of keys) out[k] = fromJsonValue(obj[k]);
+    for (const k of keys) setOwn(out, k, fromJsonValue(obj[k]));
     return out;
   }
   return value;
