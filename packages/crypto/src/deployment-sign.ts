@@ -1,5 +1,6 @@
 import { bytesToSign } from '@sc4it/hash';
 import { bytesToHex, type Deployment, type Signature } from '@sc4it/types';
+import { badInput } from './fail.ts';
 import type { Identity } from './identity.ts';
 
 /**
@@ -17,7 +18,7 @@ import type { Identity } from './identity.ts';
  * ```
  */
 export function signDeployment<D extends Deployment>(deployment: D, twinId: number, identity: Identity): D {
-  if (!Number.isInteger(twinId) || twinId < 0 || twinId > 0xffffffff) throw new RangeError('twinId must be a u32');
+  if (!Number.isInteger(twinId) || twinId < 0 || twinId > 0xffffffff) throw badInput('twinId', 'expected a u32 twin id');
   const message = bytesToSign(deployment);
   const entry: Signature = {
     twin_id: twinId,

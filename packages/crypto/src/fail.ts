@@ -24,7 +24,12 @@ export function cryptoError(code: CryptoErrorCode & ErrorCode, message: string, 
   return new CryptoError(code, message, options);
 }
 
-/** Programmer error: the argument is not a Uint8Array. */
+/** `crypto.bad_input` naming the argument: wrong type or range (a caller's mistake, typed all the same). */
+export function badInput(field: string, message: string): CryptoError {
+  return new CryptoError('crypto.bad_input', message, { field });
+}
+
+/** The argument must be a Uint8Array, else `crypto.bad_input`. */
 export function abytes(value: unknown, label: string): asserts value is Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new TypeError(`${label}: expected Uint8Array`);
+  if (!(value instanceof Uint8Array)) throw badInput(label, 'expected a Uint8Array');
 }

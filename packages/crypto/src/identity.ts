@@ -2,7 +2,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import * as sr25519 from '@scure/sr25519';
 import type { KeyType } from '@sc4it/types';
-import { abytes, cryptoError } from './fail.ts';
+import { abytes, badInput, cryptoError } from './fail.ts';
 import { miniSecretFromMnemonic } from './mnemonic.ts';
 import { addressFromPublicKey } from './ss58.ts';
 
@@ -113,7 +113,7 @@ export function identityFromMnemonic(mnemonic: string, keyType: KeyType): Identi
  */
 export function identityFromSeed(seedHex: string, keyType: KeyType): Identity {
   assertKeyType(keyType);
-  if (typeof seedHex !== 'string') throw new TypeError('seedHex: expected a string');
+  if (typeof seedHex !== 'string') throw badInput('seedHex', 'expected a string');
   const hex = seedHex.startsWith('0x') || seedHex.startsWith('0X') ? seedHex.slice(2) : seedHex;
   if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw cryptoError('crypto.bad_seed', 'seed must be 32 bytes as 64 hex digits');
   const seed = new Uint8Array(32);

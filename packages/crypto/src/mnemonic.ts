@@ -3,7 +3,7 @@ import { sha512 } from '@noble/hashes/sha2.js';
 import { generateMnemonic as bip39Generate, mnemonicToEntropy, validateMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { utf8ToBytes } from '@sc4it/types';
-import { cryptoError } from './fail.ts';
+import { badInput, cryptoError } from './fail.ts';
 
 /** A new random 12-word English BIP-39 mnemonic (128 bits from the platform CSPRNG). */
 export function generateMnemonic(): string {
@@ -12,7 +12,7 @@ export function generateMnemonic(): string {
 
 /** NFKD, trimmed, single spaces: the form the BIP-39 checksum and the key derivation see. */
 function normalizeMnemonic(mnemonic: string): string {
-  if (typeof mnemonic !== 'string') throw new TypeError('mnemonic: expected a string');
+  if (typeof mnemonic !== 'string') throw badInput('mnemonic', 'expected a string');
   return mnemonic.normalize('NFKD').trim().split(/\s+/).join(' ');
 }
 

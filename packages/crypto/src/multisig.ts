@@ -1,5 +1,6 @@
 import { bytesToSign } from '@sc4it/hash';
 import { DeploymentError, type Deployment, type KeyType, type Signature, type SignatureRequest } from '@sc4it/types';
+import { badInput } from './fail.ts';
 import { goEd25519Verify } from './go-ed25519.ts';
 import { verifySignature } from './signature.ts';
 
@@ -183,7 +184,7 @@ interface Evaluated {
  * in the policy's order, so that `verifyDeployment` and `multisigStatus` agree.
  */
 async function evaluate(deployment: Deployment, getTwinKey: GetTwinKey, policy: MultisigPolicy): Promise<Evaluated> {
-  if (policy !== 'zos' && policy !== 'strict-weights') throw new RangeError(`unknown multisig policy`);
+  if (policy !== 'zos' && policy !== 'strict-weights') throw badInput('policy', "expected 'zos' or 'strict-weights'");
   const message = bytesToSign(deployment);
   const { requests, signatures, weightRequired } = requirementOf(deployment);
   const originator = twinOf(deployment.twin_id);

@@ -5,7 +5,7 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, equalBytes, utf8ToBytes } from '@sc4it/types';
 import { deflateSync, inflateSync } from 'fflate';
-import { abytes, cryptoError } from './fail.ts';
+import { abytes, badInput, cryptoError } from './fail.ts';
 
 /*
  * Sealed contract data, format version 1 (documented byte by byte in the package README):
@@ -111,7 +111,7 @@ export function sealData(plaintext: Uint8Array, recipients: Uint8Array[], option
   while (!secp256k1.utils.isValidSecretKey(ephemeralSecret));
   const ephemeral = secp256k1.getPublicKey(ephemeralSecret, true);
   const dataKey = random(KEY);
-  if (!(dataKey instanceof Uint8Array) || dataKey.length !== KEY) throw new RangeError('randomBytes returned the wrong length');
+  if (!(dataKey instanceof Uint8Array) || dataKey.length !== KEY) throw badInput('randomBytes', 'randomBytes returned the wrong length');
 
   const out = new Uint8Array(HEADER + STANZA * keys.length + body.length + TAG);
   out[0] = SEALED_DATA_VERSION;

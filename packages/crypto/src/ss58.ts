@@ -1,7 +1,7 @@
 import { blake2b } from '@noble/hashes/blake2.js';
 import { base58 } from '@scure/base';
 import { concatBytes, equalBytes, utf8ToBytes } from '@sc4it/types';
-import { abytes, cryptoError } from './fail.ts';
+import { abytes, badInput, cryptoError } from './fail.ts';
 
 // SS58 (https://docs.substrate.io/reference/address-formats/): prefix ‖ key ‖ checksum, where the
 // checksum is the first 2 bytes of blake2b-512("SS58PRE" ‖ prefix ‖ key). ThreeFold uses 42.
@@ -12,7 +12,7 @@ export const SS58_FORMAT_GENERIC = 42;
 
 function prefixBytes(format: number): Uint8Array {
   if (!Number.isInteger(format) || format < 0 || format > 16383 || format === 46 || format === 47) {
-    throw new RangeError('ss58 format must be an integer in 0..16383 (not 46/47)');
+    throw badInput('format', 'ss58 format must be an integer in 0..16383 (not 46/47)');
   }
   if (format < 64) return Uint8Array.of(format);
   // Two-byte form (SS58 spec "full format").
