@@ -146,7 +146,7 @@ describe('public IPs: no double allocation', () => {
           const owner: bigint[] = Array(6).fill(0n);
           const live = new Map<bigint, number>(); // contract → user
           let nextId = 1n;
-          let batch: { p: Promise<TxReceipt>; expect: () => void }[] = [];
+          let batch: { p: Promise<TxReceipt>; expect: () => void | Promise<void> }[] = [];
           // A refused call does not use its nonce, so the signer's later calls in the same block fail (Future).
           let failed = new Set<number>();
           const flush = async () => {
@@ -155,7 +155,7 @@ describe('public IPs: no double allocation', () => {
             await client.mine(1);
             for (const b of batch) {
               await b.p.catch(() => undefined);
-              b.expect();
+              await b.expect();
             }
             batch = [];
           };
@@ -176,11 +176,11 @@ describe('public IPs: no double allocation', () => {
               const p = client.submit(await signTransaction(client, who, nodeContract(dev.nodes[o.node]!.id, HASH(++hashSeq), o.ips)));
               batch.push({
                 p,
-                expect: () => {
-                  void p.then(
-                    (r) => expect(fits && r.result === id).toBe(true),
-                    (e: { upstream?: string }) => expect(!fits && ['FarmHasNotEnoughPublicIPsFree', 'Future'].includes(e.upstream!)).toBe(true),
-                  );
+                expect: async () => {
+                  // Awaited by flush, so a wrong outcome fails (and shrinks) this property run.
+                  const out = await p.then((r) => ({ r }), (e: { upstream?: string }) => ({ e }));
+                  if ('r' in out) expect(fits && out.r.result === id).toBe(true);
+                  else expect(!fits && ['FarmHasNotEnoughPublicIPsFree', 'Future'].includes(out.e.upstream!)).toBe(true);
                 },
               });
             } else {
