@@ -49,6 +49,7 @@ export type { RedisQueueOptions } from './relay/redis-queue.ts';
 export type { QueueLimits, QueuedMessage, RelayQueue } from './relay/queue.ts';
 export type { RateLimit } from './relay/limiter.ts';
 export { DomainRanker } from './relay/ranker.ts';
+export type { DomainRankerOptions } from './relay/ranker.ts';
 export { RmbPeer, RmbRemoteError } from './peer/peer.ts';
 export type { RmbHandler, RmbIncoming, RmbPeerInit, RmbReply, RmbRequestOptions } from './peer/peer.ts';
 export { webSocketFactory } from './peer/socket.ts';

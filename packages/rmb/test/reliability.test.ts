@@ -1,9 +1,12 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { utf8ToBytes } from '@sc4it/types';
 import {
   type RmbEnvelope,
   type RunningRelay,
   type StaticTwinResolver,
+  DomainRanker,
   RmbPeer,
   cachedTwinResolver,
   encodeRmbEnvelope,
@@ -161,16 +164,44 @@ describe('federation (rmb.md §5.4)', () => {
     return { a, b, c, resolver, r1, r2 };
   }
 
-  it('requests and replies cross domains; a dead domain of the twin is skipped', async () => {
-    const { a, b, resolver, r1, r2 } = await pair();
+  it('requests and replies cross domains; a dead domain tried first is failed over and ranked last', async () => {
+    // "dead.test" is a loopback HTTP server that drops every connection (a transport error),
+    // counting how often it was tried.
+    let deadHits = 0;
+    const dead = createServer((req) => {
+      deadHits++;
+      req.socket.destroy();
+    });
+    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+    cleanup.push(() => new Promise<void>((r) => dead.close(() => r())));
+    const fed = new Map<string, string>();
+    fed.set('dead.test', `http://127.0.0.1:${(dead.address() as AddressInfo).port}/`);
+    const a = makeTwin(1, { relay: 'd1.test' });
+    const b = makeTwin(2, { relay: 'dead.test_d2.test' });
+    const resolver = staticTwinResolver([a.twin, b.twin]);
+    // A fixed tie-break keeps equal ranks in the twin's order, so the dead domain comes first
+    // while neither has failed: the failover is exercised on every run, not half of them.
+    const ranker = new DomainRanker({ random: () => 0 });
+    expect(ranker.order(['dead.test', 'd2.test'])).toEqual(['dead.test', 'd2.test']);
+    const r1 = await relay('d1.test', resolver, { federationUrl: (d) => fed.get(d) ?? 'http://127.0.0.1:1/', ranker });
+    const r2 = await relay('d2.test', resolver, { federationUrl: (d) => fed.get(d) ?? 'http://127.0.0.1:1/' });
+    fed.set('d1.test', `http://127.0.0.1:${r1.port}/`);
+    fed.set('d2.test', `http://127.0.0.1:${r2.port}/`);
     const pa = peer(a, r1.url, resolver);
     const pb = peer(b, r2.url, resolver);
     const runs = counting(pb);
     await Promise.all([pa.connect(), pb.connect()]);
     expect(await pa.call(2, 'work', { n: 5 })).toEqual({ n: 5 });
+    // The request went to dead.test first, failed, and was carried by d2.test.
+    expect(deadHits).toBe(1);
+    expect(ranker.failures('dead.test')).toBe(1);
+    expect(ranker.failures('d2.test')).toBe(0);
+    expect(ranker.order(['dead.test', 'd2.test'])).toEqual(['d2.test', 'dead.test']);
+    // Ranked last now, the dead domain is not tried again while d2.test accepts.
     expect(await pa.call(2, 'work', { n: 6 })).toEqual({ n: 6 });
-    expect(r1.stats().federated).toBeGreaterThanOrEqual(2);
-    expect(r2.stats().federationIn).toBeGreaterThanOrEqual(2);
+    expect(deadHits).toBe(1);
+    expect(r1.stats().federated).toBe(2);
+    expect(r2.stats().federationIn).toBe(2);
     expect([...runs.values()]).toEqual([1, 1]);
   });
 

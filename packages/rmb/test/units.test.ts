@@ -139,6 +139,17 @@ describe('envelope helpers', () => {
     expect(r.failures('a', 1400)).toBe(1);
     expect(r.order(['a', 'b'], 2000).sort()).toEqual(['a', 'b']);
   });
+
+  it('ranker ties follow the injected tie-break source', () => {
+    // Draws are taken per domain in input order; lower draw first.
+    const draws = [0.9, 0.1, 0.5];
+    const r = new DomainRanker({ random: () => draws.shift()! });
+    expect(r.order(['a', 'b', 'c'])).toEqual(['b', 'c', 'a']);
+    const fixed = new DomainRanker({ random: () => 0 });
+    expect(fixed.order(['x', 'y', 'z'])).toEqual(['x', 'y', 'z']);
+    fixed.fail('x');
+    expect(fixed.order(['x', 'y', 'z'])).toEqual(['y', 'z', 'x']);
+  });
 });
 
 describe('relay tokens (peer side)', () => {

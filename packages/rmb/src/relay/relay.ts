@@ -70,6 +70,11 @@ export interface RelayOptions {
   jwtMaxClockSkew?: number;
   /** Federation retry pause, ms (default 2000). */
   federationRetryMs?: number;
+  /**
+   * Orders a twin's domains for federation (default: a fresh {@link DomainRanker}); pass one to
+   * inspect the ranking or to fix its tie-break.
+   */
+  ranker?: DomainRanker;
   log?: (level: RelayLogLevel, message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -154,7 +159,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       : memoryQueue(options.queueLimits));
   const limiter = options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit);
   const federator = new Federator({
-    ranker: new DomainRanker(),
+    ranker: options.ranker ?? new DomainRanker(),
     federationUrl: options.federationUrl ?? ((d) => `https://${d}/`),
   });
   const sessions = new Map<string, Conn>();
