@@ -26,6 +26,7 @@ import { buildDeployment, publicIpCount, vmWorkloads, type Signer, type VmOption
 import { diffDeployments, type DeploymentChange } from './diff.ts';
 import { openSummary, sealSummary, type DeploymentSummary } from './summary.ts';
 import { parseSize } from './units.ts';
+import { updateStatus } from './update-wait.ts';
 import { deploymentFromJson, deploymentToWire, stripResults } from './wire.ts';
 
 /** A step of a long operation, for progress displays. */
@@ -484,7 +485,11 @@ export class GridClient {
    * Polls the node until `done(deployment)` is true. A workload in `error` (or every workload
    * `deleted`) ends the wait with a {@link DeployFailure} carrying the node's message.
    */
-  async waitFor(contractId: bigint, done: (d: Deployment) => boolean, options: WaitOptions & { nodeId?: number; what?: string; failOnError?: boolean } = {}): Promise<Deployment> {
+  async waitFor(
+    contractId: bigint,
+    done: (d: Deployment) => boolean | Promise<boolean>,
+    options: WaitOptions & { nodeId?: number; what?: string; failOnError?: boolean; describe?: (d: Deployment) => string } = {},
+  ): Promise<Deployment> {
     const node = options.nodeId ?? (await this.#contractNode(contractId));
     const deadline = Date.now() + (options.timeoutMs ?? 120_000);
     let pause = options.intervalMs ?? 250;
@@ -497,7 +502,7 @@ export class GridClient {
         if (!(isSc4itError(err) && (err.code === 'deployment.not_found' || err.code.startsWith('transport.')))) throw err;
       }
       if (last !== undefined) {
-        if (done(last)) return last;
+        if (await done(last)) return last;
         const line = last.workloads.map((w) => `${w.name}:${w.result?.state ?? '?'}`).join(' ');
         if (line !== lastLine) {
           this.#progress(options.onProgress, 'wait', `contract ${contractId} on node ${node}: ${line}`);
@@ -529,7 +534,10 @@ export class GridClient {
         }
       }
       if (Date.now() >= deadline) {
-        const states = last === undefined ? 'the node never reported the deployment' : last.workloads.map((w) => `${w.name} is ${w.result?.state ?? 'unknown'}`).join(', ');
+        const states =
+          last === undefined
+            ? 'the node never reported the deployment'
+            : (options.describe?.(last) ?? last.workloads.map((w) => `${w.name} is ${w.result?.state ?? 'unknown'}`).join(', '));
         throw new TransportError('transport.timeout', `timed out waiting for ${options.what ?? 'the deployment'} of contract ${contractId}: ${states}`);
       }
       await sleep(pause);
@@ -600,7 +608,12 @@ export class GridClient {
   /**
    * Updates a running deployment (deployment-hash.md §6.7): reads what the node runs, applies
    * `change`, bumps the version of the deployment and of every changed or new workload, signs,
-   * updates the contract's hash, sends `zos.deployment.update` and waits for `ok`.
+   * updates the contract's hash, sends `zos.deployment.update` and waits until the node has
+   * applied it: every workload of the new document on the node at its sent version with a result
+   * written for that version and `ok`, and every removed workload gone. The node stores the new
+   * version when it accepts the update, before its workloads change, so the version alone is not
+   * waited for. A workload that ends in `error` (or `deleted`) gives a {@link DeployFailure}
+   * naming it with the node's message; a timeout names what is still missing.
    */
   async update(contractId: bigint, change: (current: Deployment) => Deployment | void, options: UpdateOptions = {}): Promise<UpdateResult> {
     const on = options.onProgress;
@@ -637,10 +650,37 @@ export class GridClient {
     await this.sendDeployment(nodeId, d, 'update');
     let result = d;
     if (options.wait !== false) {
+      const removed = current.workloads.map((w) => w.name).filter((name) => !d.workloads.some((w) => w.name === name));
+      let reasons: string[] = [];
       result = await this.waitFor(
         contractId,
-        (x) => Number(x.version) === version && x.workloads.every((w) => w.result?.state === 'ok'),
-        { nodeId, timeoutMs: options.timeoutMs ?? 120_000, what: `version ${version}`, ...(on === undefined ? {} : { onProgress: on }) },
+        async (x) => {
+          let st = updateStatus(d, removed, x, undefined);
+          if (st.kind === 'need-history') {
+            const history = await this.getChanges(contractId, nodeId).catch((err: unknown) => {
+              if (isSc4itError(err) && err.code.startsWith('transport.')) return undefined; // asked again next poll
+              throw err;
+            });
+            if (history === undefined) return false;
+            st = updateStatus(d, removed, x, history);
+          }
+          if (st.kind === 'failed') {
+            throw new DeployFailure('deployment.workload_failed', `the update to version ${version} failed: workload '${st.workload}' is ${st.state} on node ${nodeId}: ${st.message}`, contractId, {
+              upstream: st.message,
+              deployment: x,
+            });
+          }
+          reasons = st.kind === 'pending' ? st.reasons : [];
+          return st.kind === 'done';
+        },
+        {
+          nodeId,
+          timeoutMs: options.timeoutMs ?? 120_000,
+          what: `version ${version}`,
+          failOnError: false,
+          describe: (x) => (reasons.length > 0 ? reasons.join(', ') : x.workloads.map((w) => `${w.name} is ${w.result?.state ?? 'unknown'}`).join(', ')),
+          ...(on === undefined ? {} : { onProgress: on }),
+        },
       );
     }
     this.#progress(on, 'done', `contract ${contractId} updated to version ${version}`);

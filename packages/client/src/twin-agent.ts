@@ -195,7 +195,13 @@ export class TwinAgent {
         const contractId = contractArg(a);
         const wanted = stripResults(deploymentFromJson(a['deployment']));
         const r = await c.update(contractId, (cur) => ({ ...cur, workloads: wanted.workloads, metadata: wanted.metadata, description: wanted.description }), { ...this.#init.deployDefaults });
-        return { contractId: r.contractId.toString(), hash: r.hash, version: r.deployment.version, changes: r.changes.map((x) => x.text) };
+        return {
+          contractId: r.contractId.toString(),
+          hash: r.hash,
+          version: r.deployment.version,
+          changes: r.changes.map((x) => x.text),
+          workloads: r.deployment.workloads.map((w) => ({ name: w.name, type: w.type, version: w.version, state: w.result?.state, data: w.result?.data })),
+        };
       }
       case 'cancel': {
         const contractId = contractArg(a);

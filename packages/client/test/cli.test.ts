@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deploymentHash } from '@sc4it/hash';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GridClient, commandTwin, type Deployment } from '../src/index.ts';
+import type { Deployment } from '@sc4it/types';
+import { GridClient, commandTwin } from '../src/index.ts';
 import { startGrid, type Grid } from './harness.ts';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -9,7 +9,7 @@ import { createChain, devChainOptions, devIdentity, serveChain, type Chain, type
 import { generateMnemonic, identityFromMnemonic, type Identity } from '@sc4it/crypto';
 import { createNode, type RunningNode } from '@sc4it/node-ref';
 import { chainTwinResolver, startRelay, type RunningRelay, type TwinResolver } from '@sc4it/rmb';
-import { sendCall, type DevChainClient, type Resources } from '@sc4it/types';
+import { sendCall, type ChainClient, type DevChainClient, type Resources } from '@sc4it/types';
 
 export const RELAY_DOMAIN = '127.0.0.1';
 const GIB = 1n << 30n;
@@ -36,6 +36,8 @@ export interface GridOptions {
   nodeDeps?: (index: number) => Record<string, unknown> | undefined;
   billingFrequency?: number;
   gracePeriodBlocks?: number;
+  /** Per node index: the chain client the node uses (e.g. one whose reads a test can hold). */
+  nodeChain?: (index: number, client: DevChainClient) => ChainClient;
   /** Block production (default instant: one block per call). */
   mode?: 'instant' | 'interval';
   blockIntervalMs?: number;
@@ -81,7 +83,7 @@ export async function startGrid(options: GridOptions = {}): Promise<Grid> {
     const id = Number(made.result);
     const deps = options.nodeDeps?.(i);
     const running = await createNode({
-      chain: client,
+      chain: options.nodeChain?.(i, client) ?? client,
       identity,
       nodeId: id,
       twinId: Number(twin.result),

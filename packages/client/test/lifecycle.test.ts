@@ -1,7 +1,8 @@
 import { openData } from '@sc4it/crypto';
 import { deploymentHash } from '@sc4it/hash';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeployFailure, GridClient, type Deployment } from '../src/index.ts';
+import type { Deployment } from '@sc4it/types';
+import { DeployFailure, GridClient } from '../src/index.ts';
 import { startGrid, type Grid } from './harness.ts';
 
 let grid: Grid;

@@ -126,9 +126,17 @@ describe('digital twin: deploys, updates and cancels on signed commands', () => 
     const withDisk = user.vm({ name: 'bytwin', publicIp: true, disks: [{ size: '5G', mountpoint: '/extra' }] });
     const current = await user.getDeployment(BigInt(deployed.contractId));
     const next = { ...current, workloads: [...current.workloads.map((w) => ({ ...w })), withDisk.workloads.find((w) => w.type === 'zmount')!] };
-    const updated = await commandTwin<{ version: number; changes: string[] }>(assistant.peer!, assistant.identity, user.twinId, 'update', { contractId: deployed.contractId, deployment: next });
+    const updated = await commandTwin<{ version: number; changes: string[]; workloads: { name: string; version: number; state: string }[] }>(
+      assistant.peer!, assistant.identity, user.twinId, 'update', { contractId: deployed.contractId, deployment: next },
+    );
     expect(updated.version).toBe(1);
     expect(updated.changes).toContain("workload 'bytwin_disk0' (\"zmount\") is added");
+    // the reply comes once the node has applied the update: the added disk is there, at version 1, ok
+    expect(updated.workloads.map((w) => [w.name, w.version, w.state])).toEqual([
+      ...current.workloads.map((w) => [w.name, 0, 'ok']),
+      ['bytwin_disk0', 1, 'ok'],
+    ]);
+    expect((await user.getDeployment(BigInt(deployed.contractId))).workloads.find((w) => w.name === 'bytwin_disk0')?.result?.state).toBe('ok');
 
     const cancelled = await commandTwin<{ freedIps: string[] }>(assistant.peer!, assistant.identity, user.twinId, 'cancel', { contractId: deployed.contractId });
     expect(cancelled.freedIps).toEqual(deployed.publicIps.map((p) => p.ip));
@@ -175,6 +183,9 @@ describe('update and verify', () => {
     expect(seen).toEqual(['version changes from 0 to 1', "workload 'app_disk0' version changes from 0 to 1", "workload 'app_disk0' data.size changes from 10737418240 to 21474836480"]);
     expect(u.deployment.version).toBe(1);
     expect(u.deployment.workloads.find((w) => w.name === 'app_disk0')?.version).toBe(1);
+    // applied, not only accepted: the disk's new size is on the node with a result for version 1
+    expect(u.deployment.workloads.find((w) => w.name === 'app_disk0')).toMatchObject({ data: { size: 20 * 2 ** 30 }, result: { state: 'ok' } });
+    expect((await c.getChanges(r.contractId)).filter((w) => w.name === 'app_disk0').map((w) => [w.version, w.result?.state])).toEqual([[0, 'init'], [0, 'ok'], [1, 'ok']]);
     expect(u.deployment.workloads.find((w) => w.name === 'app')?.version).toBe(0);
     const contract = await grid.client.getContract(r.contractId);
     expect(contract?.contractType.kind === 'node' && contract.contractType.deploymentHash).toBe(deploymentHash(u.deployment));
