@@ -19,7 +19,7 @@ import { defaultNodeDeps } from './deps.ts';
 import { JsonDoc } from './json-doc.ts';
 import { installOrder, typeRank } from './order.ts';
 import { Outbox, outboxId, type OutboxItem } from './outbox.ts';
-import { provisionWorkload, updateWorkload, type ProvisionEnv } from './provisioner.ts';
+import { provisionWorkload, updateWorkload, type ProvisionEnv, type ProvisionOutcome } from './provisioner.ts';
 import {
   DeploymentStore,
   OKAY_STATES,
@@ -199,6 +199,8 @@ export class ReferenceNode {
   readonly #stats = { submitted: 0, rejected: 0, outcomes: {} as Record<string, number> };
   readonly #listeners = new Set<(rec: DeploymentRecord) => void>();
   #reporting: Promise<void> | null = null;
+  /** Capacity checks and the results that reserve capacity run one at a time (see #provisionOne). */
+  #capacityLock: Promise<void> = Promise.resolve();
   #syncing: Promise<void> | null = null;
 
   constructor(init: NodeInit) {
@@ -615,8 +617,7 @@ export class ReferenceNode {
     if (job.op === 'provision') {
       for (const wl of installOrder(rec.workloads)) {
         if (wl.result.state !== 'init') continue; // already handled before a restart
-        const out = await provisionWorkload(wl, env(wl));
-        this.#setResult(rec, wl, outcomeResult(out));
+        await this.#provisionOne(rec, wl, env(wl), provisionWorkload);
       }
     } else {
       const planned = this.#planUpdate(rec, job);
@@ -709,10 +710,32 @@ export class ReferenceNode {
         wl.result = cur.result;
         rec.workloads = rec.workloads.map((w) => (w.name === name ? wl : w));
       }
-      const out = op.op === 'add' ? await provisionWorkload(wl, env(wl)) : await updateWorkload(wl, env(wl));
-      this.#setResult(rec, wl, outcomeResult(out));
+      await this.#provisionOne(rec, wl, env(wl), op.op === 'add' ? provisionWorkload : updateWorkload);
     }
     this.#orderAsSent(rec, target);
+  }
+
+  /**
+   * Provisions one workload and writes its result. For a workload that takes capacity, the
+   * capacity check and the result that reserves it happen under one lock: jobs run concurrently,
+   * and a check that another job's result has not reached yet would see the same free memory or
+   * disk twice (zos runs its jobs one at a time, so there it cannot happen).
+   */
+  async #provisionOne(
+    rec: DeploymentRecord,
+    wl: WorkloadRecord,
+    env: ProvisionEnv,
+    run: (wl: WorkloadRecord, env: ProvisionEnv) => Promise<ProvisionOutcome>,
+  ): Promise<void> {
+    const cap = workloadCapacity(wl.type, wl.data);
+    const write = async (): Promise<void> => {
+      const out = await run(wl, env);
+      this.#setResult(rec, wl, outcomeResult(out));
+    };
+    if (cap.mru === 0n && cap.sru === 0n && cap.hru === 0n) return write();
+    const turn = this.#capacityLock.then(write);
+    this.#capacityLock = turn.catch(() => undefined);
+    return turn;
   }
 
   /** Puts the workloads in the order the user sent them; untouched ones keep their stored data. */

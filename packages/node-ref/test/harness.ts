@@ -10,7 +10,7 @@ import { createDevChain, type Chain, type ChainOptions, type DevAccount } from '
 import { signDeployment } from '@sc4it/crypto';
 import { deploymentHash } from '@sc4it/hash';
 import { RmbPeer, chainTwinResolver, startRelay, type RunningRelay, type TwinResolver } from '@sc4it/rmb';
-import { sendCall, utf8ToBytes, type DevChainClient, type Deployment, type WorkloadState } from '@sc4it/types';
+import { sendCall, utf8ToBytes, type ChainClient, type DevChainClient, type Deployment, type WorkloadState } from '@sc4it/types';
 import { createNode, type RunningNode } from '../src/create-node.ts';
 import type { NodeOptions } from '../src/node.ts';
 import type { DeploymentRecord } from '../src/store.ts';
@@ -71,7 +71,11 @@ export interface Grid {
   nodes: RunningNode[];
   users: { bob: User; charlie: User; dave: User };
   dir: string;
-  startNode(i: number, options?: NodeOptions): Promise<RunningNode>;
+  /**
+   * (Re)starts node `i` on its state directory; `wrapChain` puts a thin layer over the real chain
+   * client (e.g. a gate the test opens), the chain itself stays chain-sim.
+   */
+  startNode(i: number, options?: NodeOptions, wrapChain?: (chain: ChainClient) => ChainClient): Promise<RunningNode>;
   close(): Promise<void>;
 }
 
@@ -89,11 +93,11 @@ export async function startGrid(
   resolvers.push(relayResolver);
   const relay = await startRelay({ domain: DOMAIN, resolver: relayResolver });
   const nodes: RunningNode[] = [];
-  const startNode = async (i: number, options: NodeOptions = {}): Promise<RunningNode> => {
+  const startNode = async (i: number, options: NodeOptions = {}, wrapChain?: (chain: ChainClient) => ChainClient): Promise<RunningNode> => {
     const n = dev.nodes[i]!;
     await nodes[i]?.stop();
     const running = await createNode({
-      chain: client,
+      chain: wrapChain === undefined ? client : wrapChain(client),
       identity: n.account.identity,
       nodeId: n.id,
       twinId: n.twinId,
