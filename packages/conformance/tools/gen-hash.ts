@@ -11,7 +11,10 @@
  *   RFC 3339 expiration): `referenceChallenge` below, a plain transcription of the spec's rules
  *   that shares no code with @sc4it/hash, fed with the canonical form of the input (the canonical
  *   IP spellings are written by hand in this file); MD5 by node:crypto. What grid_client computes
- *   for the same input is kept in `gridClientHash` to document the divergence.
+ *   for the same input is kept in `gridClientHash` to document the divergence. Where a canonical
+ *   form exists that grid_client agrees with the node on (IP spellings, upper-case hex, key case,
+ *   RFC 3339 expiration), grid_client must hash it to the expected value
+ *   (checked here, recorded as `canonical`, re-checked by packages/hash/test/canonical.test.ts).
  * - Invalid inputs: the node's decoding rules (§2.1: Go's net.ParseIP, hex.DecodeString, integer
  *   ranges, unknown types), error codes as sc4it names them.
  *
@@ -318,6 +321,8 @@ interface HashTest {
   field?: string;
   /** What @threefold/grid_client 2.9.2 computes for the same input where it differs from the node. */
   gridClientHash?: string;
+  /** A divergence's canonical form (JSON text): the node hashes it like `input`, grid_client agrees on it. */
+  canonical?: string;
   signature?: string;
 }
 
@@ -348,15 +353,34 @@ function agreeing(comment: string, model: J, flags: string[] = [], input = JSON.
   });
 }
 
-/** A documented divergence: expected values from the plain reference over the canonical model. */
-function divergent(comment: string, canonical: J, input: string, flags: string[], rule: string, result: 'valid' | 'acceptable' = 'valid'): void {
+/**
+ * A documented divergence: expected values from the plain reference over the canonical model.
+ * `gcCanonical`, where one exists, is a deployment the node hashes like `input` and on which
+ * grid_client agrees with the node (canonical IP spellings, lower-case hex, exact key names, unix
+ * seconds): grid_client must compute the same challenge and hash from it,
+ * so the expected value no longer rests on the reference alone. It is recorded as `canonical`.
+ * Divergences without such a form (polka-wallet, network-light without WireGuard, non-ASCII env
+ * order, an unset IP or CIDR written `<nil>`, a zdb without mode) rest on the reference and the spec's rule.
+ */
+function divergent(
+  comment: string, canonical: J, input: string, flags: string[], rule: string, result: 'valid' | 'acceptable' = 'valid',
+  gcCanonical: J | null = null,
+): void {
   const challenge = referenceChallenge(canonical);
   const hash = md5(challenge);
   const sdk = gcHashOrError(input);
+  if (gcCanonical !== null) {
+    if (referenceChallenge(gcCanonical) !== challenge) throw new Error(`reference reads the canonical form differently: ${comment}`);
+    if (gc.challenge(gcCanonical) !== challenge || gc.hash(gcCanonical) !== hash) {
+      throw new Error(`grid_client disagrees on the canonical form of: ${comment}\n${gc.challenge(gcCanonical)}\n${challenge}`);
+    }
+  }
+  const checked = gcCanonical === null ? '' : '; grid_client 2.9.2 hashes the canonical form (`canonical`) to the same value';
   valid.push({
     tcId: nextId++, comment, flags, result, input, challenge, hash,
-    source: `reference (spec ${rule}) over the canonical form; MD5 by node:crypto${sdk === hash ? '; grid_client 2.9.2 agrees here' : ''}`,
+    source: `reference (spec ${rule}) over the canonical form; MD5 by node:crypto${sdk === hash ? '; grid_client 2.9.2 agrees here' : ''}${checked}`,
     ...(sdk === hash ? {} : { gridClientHash: sdk }),
+    ...(gcCanonical === null ? {} : { canonical: JSON.stringify(gcCanonical) }),
   });
 }
 
@@ -476,7 +500,7 @@ for (let i = 0; i < 4; i++) {
     { ...canonical.workloads[0], data: inNet },
     { ...canonical.workloads[1], data: inVm },
   ];
-  divergent(`non-canonical IPv6 spellings: interface ${spelling}, allowed ip ${cidrSpelling}`, canonical, JSON.stringify(input), ['NonCanonicalIp'], '§2.1 net.IP rendering, §2.5 IPv6 inputs, §9.3');
+  divergent(`non-canonical IPv6 spellings: interface ${spelling}, allowed ip ${cidrSpelling}`, canonical, JSON.stringify(input), ['NonCanonicalIp'], '§2.1 net.IP rendering, §2.5 IPv6 inputs, §9.3', 'valid', canonical);
 }
 {
   const canonical = deployment(0);
@@ -491,7 +515,7 @@ for (let i = 0; i < 4; i++) {
   const input = structuredClone(canonical);
   input.workloads[1].data.network.interfaces[0].ip = '::ffff:10.20.2.2';
   input.workloads[0].data.subnet = '::ffff:10.20.2.0/120'; // a 16-byte mask sliced to its last 4 bytes: /24
-  divergent('IPv4-mapped IPv6 renders as dotted IPv4 (::ffff:10.20.2.2, ::ffff:10.20.2.0/120 → 10.20.2.0/24)', canonical, JSON.stringify(input), ['NonCanonicalIp'], '§2.1 (Go IP.String / IPNet.String)');
+  divergent('IPv4-mapped IPv6 renders as dotted IPv4 (::ffff:10.20.2.2, ::ffff:10.20.2.0/120 → 10.20.2.0/24)', canonical, JSON.stringify(input), ['NonCanonicalIp'], '§2.1 (Go IP.String / IPNet.String)', 'valid', canonical);
 }
 
 // upper-case hex (§2.5, §9.3)
@@ -502,7 +526,7 @@ for (let i = 0; i < 4; i++) {
   canonical.workloads = [{ version: 0, name: 'vm_0', type: 'zmachine', data: vm, metadata: '', description: '' }];
   const input = structuredClone(canonical);
   input.workloads[0].data.network.mycelium.hex_seed = 'A1B2C3D4E5F6';
-  divergent('upper-case mycelium hex_seed is hashed lower-case', canonical, JSON.stringify(input), ['UpperCaseHex'], '§2.1 hex fields, §2.5');
+  divergent('upper-case mycelium hex_seed is hashed lower-case', canonical, JSON.stringify(input), ['UpperCaseHex'], '§2.1 hex fields, §2.5', 'valid', canonical);
 }
 {
   const canonical = deployment(0);
@@ -517,7 +541,7 @@ for (let i = 0; i < 4; i++) {
   const input = structuredClone(canonical);
   input.workloads[0].data.mycelium.hex_key = 'AB'.repeat(32);
   input.workloads[1].data.mycelium.hex_key = 'Cd'.repeat(32);
-  divergent('upper/mixed-case mycelium hex_key (network, network-light)', canonical, JSON.stringify(input), ['UpperCaseHex'], '§2.1 hex fields, §2.5');
+  divergent('upper/mixed-case mycelium hex_key (network, network-light)', canonical, JSON.stringify(input), ['UpperCaseHex'], '§2.1 hex fields, §2.5', 'valid', canonical);
 }
 {
   const canonical = deployment(0);
@@ -528,7 +552,7 @@ for (let i = 0; i < 4; i++) {
   const input = structuredClone(canonical);
   input.workloads[0].data.config.encryption.key = ('c0ffee'.repeat(5) + 'c0').toUpperCase();
   input.workloads[0].data.config.meta.config.encryption.key = 'DEADBEEF'.repeat(4);
-  divergent('upper-case qsfs encryption keys', canonical, JSON.stringify(input), ['UpperCaseHex'], '§2.1 hex fields, §2.5');
+  divergent('upper-case qsfs encryption keys', canonical, JSON.stringify(input), ['UpperCaseHex'], '§2.1 hex fields, §2.5', 'valid', canonical);
 }
 
 // network-light without WireGuard (§2.5, §9.2)
@@ -583,6 +607,8 @@ for (let i = 0; i < 2; i++) {
     { version: 0, name: 'z', type: 'zdb', data: { size: null, mode: null, password: null, public: null } },
     { version: 0, name: 'q', type: 'qsfs', data: { cache: 1 } },
   ], signature_requirement: null };
+  // No grid_client-agreeing form: it cannot hash a zdb whose mode is "" (Zdb.challenge reads
+  // this.mode.toString() of undefined), and the node reads "" as the zero value.
   divergent('JSON null leaves the Go zero value everywhere', m, JSON.stringify(m), ['GoZeroValues'], '§2.1 absent JSON field');
 }
 
@@ -590,7 +616,7 @@ for (let i = 0; i < 2; i++) {
 {
   const canonical = deployment(2);
   const input = JSON.stringify(canonical).replace(/"twin_id":/g, '"Twin_ID":').replace(/"version":/g, '"VERSION":').replace(/"name":/g, '"Name":');
-  divergent('object keys in other letter cases match the Go fields', canonical, input, ['GoJsonCaseFold'], '§2.4 (Go encoding/json folds key case)');
+  divergent('object keys in other letter cases match the Go fields', canonical, input, ['GoJsonCaseFold'], '§2.4 (Go encoding/json folds key case)', 'valid', canonical);
 }
 
 // expiration as an RFC 3339 date (§1.1: Timestamp.UnmarshalJSON)
@@ -599,7 +625,7 @@ for (let i = 0; i < 2; i++) {
   const date = '2030-01-02T03:04:05Z';
   canonical.expiration = Date.parse(date) / 1000;
   const input = JSON.stringify({ ...canonical, expiration: date });
-  divergent(`expiration given as the date ${date} is hashed as unix seconds`, canonical, input, ['TimestampString'], '§1.1 expiration (Go Timestamp accepts ISO-8601)');
+  divergent(`expiration given as the date ${date} is hashed as unix seconds`, canonical, input, ['TimestampString'], '§1.1 expiration (Go Timestamp accepts ISO-8601)', 'valid', canonical);
 }
 
 // 64-bit sizes above 2^53 as decimal strings (sc4it input convention; the node reads numbers)
@@ -681,8 +707,10 @@ const file = {
     'builds (UTF-8) and `hash` its lower-case hex MD5. acceptable: the same, for an input form sc4it',
     'accepts though the node reads another form (see the flag). invalid: the node cannot decode the',
     'input; `error` is the sc4it error code and `field` the offending path. `gridClientHash` records',
-    'what @threefold/grid_client 2.9.2 computes where it diverges from the node. `signature` (V1–V3):',
-    'ed25519 over the 16 digest bytes with the seed 0x01..0x20.',
+    'what @threefold/grid_client 2.9.2 computes where it diverges from the node; `canonical`, on a divergence',
+    'that has one, is a form of the same deployment the node hashes alike and grid_client agrees on',
+    '(it computes `challenge` and `hash` from it). `signature` (V1–V3): ed25519 over the 16 digest bytes',
+    'with the seed 0x01..0x20.',
   ],
   notes,
   numberOfTests: tests.length,
