@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { utf8ToBytes } from '@sc4it/types';
 import {
   type RmbEnvelope,
@@ -146,6 +147,58 @@ describe('reconnect and retries', () => {
     await until(() => pa.connectedRelays === 1 && pb.connectedRelays === 1);
     expect(await pa.call(2, 'work', { n: 2 })).toEqual({ n: 2 });
     expect([...runs.values()]).toEqual([1, 1]);
+  });
+});
+
+describe('a stalled relay first in the list (half open: accepts the connection, forwards nothing)', () => {
+  /** A WebSocket server that accepts every connection and never answers or forwards. */
+  async function stalledRelay(): Promise<{ url: string; frames: () => number }> {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((r) => wss.once('listening', () => r()));
+    let frames = 0;
+    wss.on('connection', (ws) => ws.on('message', () => frames++));
+    cleanup.push(
+      () =>
+        new Promise<void>((r) => {
+          for (const c of wss.clients) c.terminate();
+          wss.close(() => r());
+        }),
+    );
+    return { url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, frames: () => frames };
+  }
+
+  async function setup(extra: Partial<ConstructorParameters<typeof RmbPeer>[0]>) {
+    const a = makeTwin(1);
+    const b = makeTwin(2);
+    const resolver = staticTwinResolver([a.twin, b.twin]);
+    const stalled = await stalledRelay();
+    const r = await relay('relay1.test', resolver);
+    const pa = peer(a, [stalled.url, r.url], resolver, extra);
+    const pb = peer(b, r.url, resolver);
+    const runs = counting(pb);
+    await Promise.all([pa.connect(), pb.connect()]);
+    // Both links open before the request, so no reconnect re-send can rescue it.
+    await until(() => pa.connectedRelays === 2);
+    return { pa, runs, stalled };
+  }
+
+  it('a send the first relay does not acknowledge in time goes out through the next one', async () => {
+    // No retry before the timeout: only the accept check can move the request.
+    const { pa, runs, stalled } = await setup({ retryIntervalMs: 60_000 });
+    expect(await pa.call(2, 'work', { n: 1 }, { timeout: 10_000 })).toEqual({ n: 1 });
+    expect(stalled.frames()).toBeGreaterThanOrEqual(1); // it was tried first
+    const before = stalled.frames();
+    // The stalled link is passed over now: the next request goes straight to the live relay.
+    expect(await pa.call(2, 'work', { n: 2 }, { timeout: 10_000 })).toEqual({ n: 2 });
+    expect(stalled.frames()).toBe(before);
+    expect([...runs.values()]).toEqual([1, 1]);
+  });
+
+  it('retries rotate over the relays (accept check off)', async () => {
+    const { pa, runs, stalled } = await setup({ acceptTimeoutMs: 0, retryIntervalMs: 300 });
+    expect(await pa.call(2, 'work', { n: 3 }, { timeout: 10_000 })).toEqual({ n: 3 });
+    expect(stalled.frames()).toBeGreaterThanOrEqual(1);
+    expect([...runs.values()]).toEqual([1]);
   });
 });
 

@@ -68,7 +68,11 @@ export interface RmbRequestOptions {
 export interface RmbPeerInit {
   identity: Identity;
   twinId: number;
-  /** Relay WebSocket URL(s); with several, the first that accepts a message carries it. */
+  /**
+   * Relay WebSocket URL(s). With several, a message goes to the first open relay that is not
+   * known to be stalled; retries rotate to the next relay, and a relay that answers nothing
+   * within `acceptTimeoutMs` of a send is passed over (rmb.md §5.5).
+   */
   relays: string | string[];
   /** Looks up destination twins (pk, relays) and senders (account key). */
   resolver: TwinResolver;
@@ -81,6 +85,13 @@ export interface RmbPeerInit {
   requestTtl?: number;
   /** First pause before a request is sent again with the same uid, ms (default 2000; doubles, max 30 s). */
   retryIntervalMs?: number;
+  /**
+   * How long a relay link may stay silent after a send before it counts as stalled, ms (default
+   * 500, rmb-peer's per-socket attempt). A send on a link that was quiet for that long is followed
+   * by an application ping; a link that answers nothing in time is passed over and the requests
+   * sent on it go out through the next relay. 0 turns the check off (retries still rotate).
+   */
+  acceptTimeoutMs?: number;
   /** Reconnect backoff bounds, ms (default 250 … 10 000). */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
@@ -103,7 +114,14 @@ interface Link {
   open: boolean;
   connecting: boolean;
   attempts: number;
+  /** Keepalive clock: last frame read, or the time the socket opened. */
   lastSeen: number;
+  /** Last frame read on the current socket (0: none yet). */
+  heardAt: number;
+  /** Silent after a send for `acceptTimeoutMs`: passed over until it sends something again. */
+  stalled: boolean;
+  /** Pending liveness probe (a ping sent after a send on a quiet link). */
+  probe: ReturnType<typeof setTimeout> | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -116,6 +134,8 @@ interface Pending {
   timeout: ReturnType<typeof setTimeout>;
   retry: ReturnType<typeof setTimeout> | undefined;
   retryMs: number;
+  /** The link the envelope went out on last. */
+  link: Link | undefined;
 }
 
 /** An error reply from the remote peer (its handler failed or refused the envelope). */
@@ -169,7 +189,18 @@ export class RmbPeer {
     this.session = init.session;
     const urls = Array.isArray(init.relays) ? init.relays : [init.relays];
     if (urls.length === 0) throw new TransportError('transport.bad_config', 'a peer needs at least one relay URL');
-    this.#links = urls.map((url) => ({ url, socket: undefined, open: false, connecting: false, attempts: 0, lastSeen: 0, timer: undefined }));
+    this.#links = urls.map((url) => ({
+      url,
+      socket: undefined,
+      open: false,
+      connecting: false,
+      attempts: 0,
+      lastSeen: 0,
+      heardAt: 0,
+      stalled: false,
+      probe: undefined,
+      timer: undefined,
+    }));
     this.#factory = init.socketFactory ?? webSocketFactory();
     this.#dedup = new DedupWindow(init.dedupWindowSec ?? 300);
     this.#cipher = new BusCipherCache(init.identity);
@@ -220,6 +251,7 @@ export class RmbPeer {
     if (this.#pinger !== undefined) clearInterval(this.#pinger);
     for (const link of this.#links) {
       if (link.timer !== undefined) clearTimeout(link.timer);
+      if (link.probe !== undefined) clearTimeout(link.probe);
       link.open = false;
       link.socket?.close(1000, 'peer closing');
     }
@@ -273,9 +305,10 @@ export class RmbPeer {
         }, timeoutMs),
         retry: undefined,
         retryMs: this.#init.retryIntervalMs ?? 2000,
+        link: undefined,
       };
       this.#pending.set(env.uid, p);
-      this.#transmit(bytes);
+      p.link = this.#transmit(bytes);
       this.#scheduleRetry(env.uid, p);
     });
   }
@@ -313,18 +346,29 @@ export class RmbPeer {
           link.open = true;
           link.attempts = 0;
           link.lastSeen = Date.now();
+          link.heardAt = 0;
+          link.stalled = false;
           for (const w of this.#openWaiters.splice(0)) w();
           // A reconnect may have lost what the old socket had buffered: send pending requests again.
-          for (const p of this.#pending.values()) link.socket?.send(p.bytes);
+          let sent = false;
+          for (const p of this.#pending.values()) {
+            if (link.socket?.send(p.bytes) !== true) continue;
+            sent = true;
+            if (p.link === undefined || !p.link.open || p.link.stalled) p.link = link;
+          }
+          if (sent) this.#watch(link);
         },
         onMessage: (bytes) => {
-          link.lastSeen = Date.now();
+          link.lastSeen = link.heardAt = Date.now();
+          link.stalled = false;
           this.#receive(bytes).catch((err: unknown) => this.#init.onError?.(err));
         },
         onClose: () => {
           link.open = false;
           link.connecting = false;
           link.socket = undefined;
+          if (link.probe !== undefined) clearTimeout(link.probe);
+          link.probe = undefined;
           this.#reconnectLater(link);
         },
       });
@@ -359,42 +403,87 @@ export class RmbPeer {
         link.socket.close(4001, 'keepalive timeout');
         continue;
       }
-      if (now - link.lastSeen >= every) {
-        const ping: RmbEnvelope = {
-          uid: newUid(),
-          timestamp: nowSeconds(),
-          expiration: 40,
-          source: this.#self,
-          destination: { twin: 0 },
-          message: { kind: 'ping' },
-          relays: [],
-        };
-        link.socket.send(encodeRmbEnvelope(ping));
-      }
+      if (now - link.lastSeen >= every) this.#ping(link);
     }
   }
 
-  /** First open link that takes the frame wins and moves to the front (rmb.md §5.5). */
-  #transmit(bytes: Uint8Array): boolean {
-    for (let i = 0; i < this.#links.length; i++) {
-      const link = this.#links[i]!;
+  #ping(link: Link): void {
+    const ping: RmbEnvelope = {
+      uid: newUid(),
+      timestamp: nowSeconds(),
+      expiration: 40,
+      source: this.#self,
+      destination: { twin: 0 },
+      message: { kind: 'ping' },
+      relays: [],
+    };
+    link.socket?.send(encodeRmbEnvelope(ping));
+  }
+
+  /**
+   * Sends `bytes` on one link (rmb.md §5.5, "first accept wins"): open links that are not
+   * stalled first, in order — from the front, or, for a retry, starting after the link the last
+   * attempt used, so retries rotate — then stalled ones as a last resort. A link picked from the
+   * front moves there. Returns the link that took the frame.
+   */
+  #transmit(bytes: Uint8Array, after?: Link): Link | undefined {
+    const links = this.#links;
+    const n = links.length;
+    const start = after === undefined ? 0 : (links.indexOf(after) + 1) % n;
+    let fallback: Link[] | undefined;
+    for (let k = 0; k < n; k++) {
+      const link = links[(start + k) % n]!;
       if (!link.open || link.socket === undefined) continue;
-      if (link.socket.send(bytes)) {
-        if (i > 0) {
-          this.#links.splice(i, 1);
-          this.#links.unshift(link);
-        }
-        return true;
+      if (link.stalled) {
+        (fallback ??= []).push(link);
+        continue;
       }
+      if (!link.socket.send(bytes)) continue;
+      if (after === undefined && (start + k) % n > 0) {
+        links.splice((start + k) % n, 1);
+        links.unshift(link);
+      }
+      this.#watch(link);
+      return link;
     }
-    return false;
+    for (const link of fallback ?? []) if (link.socket?.send(bytes) === true) return link;
+    return undefined;
+  }
+
+  /**
+   * After a send on `link`: if the link has been quiet for `acceptTimeoutMs`, ping it; if it still
+   * answers nothing in that time, it is stalled (half open, or a relay that reads and forwards
+   * nothing): move it to the back and send its pending requests through the next link.
+   */
+  #watch(link: Link): void {
+    const timeout = this.#init.acceptTimeoutMs ?? 500;
+    if (timeout <= 0 || link.probe !== undefined || link.stalled) return;
+    const sentAt = Date.now();
+    if (sentAt - link.heardAt < timeout) return;
+    this.#ping(link);
+    link.probe = setTimeout(() => {
+      link.probe = undefined;
+      if (this.#closed || !link.open || link.heardAt >= sentAt) return;
+      link.stalled = true;
+      const i = this.#links.indexOf(link);
+      if (i >= 0 && i < this.#links.length - 1) {
+        this.#links.splice(i, 1);
+        this.#links.push(link);
+      }
+      for (const p of this.#pending.values()) {
+        if (p.link !== link) continue;
+        const next = this.#transmit(p.bytes, link);
+        if (next !== undefined) p.link = next;
+      }
+    }, timeout);
+    link.probe.unref?.();
   }
 
   #scheduleRetry(uid: string, p: Pending): void {
     p.retry = setTimeout(() => {
       if (this.#pending.get(uid) !== p) return;
       if (nowSeconds() >= p.deadline) return;
-      this.#transmit(p.bytes);
+      p.link = this.#transmit(p.bytes, p.link) ?? p.link;
       p.retryMs = Math.min(30_000, p.retryMs * 2);
       this.#scheduleRetry(uid, p);
     }, p.retryMs);
