@@ -760,11 +760,17 @@ export class ReferenceNode {
     if (contract.state.kind === 'GracePeriod') await this.#pause(rec);
   }
 
-  /** The node cannot serve a contract it holds when every workload failed: give it back. */
+  /**
+   * A new deployment that never came up (every workload failed, none was ever `ok`): the node
+   * cannot serve the contract, so it gives it back. A deployment that has served is never given
+   * back by the node, whatever a later update did to it: a failed update (hash mismatch, a
+   * workload that cannot be updated) leaves the contract to its owner, who can send a good update.
+   */
   async #maybeCancel(rec: DeploymentRecord): Promise<void> {
     if (!this.#opts.cancelFailed || !rec.ownerVerified || rec.workloads.length === 0) return;
     // a queued update may still bring the deployment back: only a final state gives it up
     if (rec.job !== null) return;
+    if (rec.history.some((h) => h.result.state === 'ok' || h.result.state === 'paused')) return;
     if (!rec.workloads.every((w) => w.result.state === 'error')) return;
     const first = rec.workloads[0]?.result.message ?? '';
     await this.#put({ kind: 'cancel', contractId: rec.contractId, reason: `every workload failed: ${first}` });

@@ -120,25 +120,65 @@ describe('update', () => {
     expect(node.node.record(bob.twinId, contractId)?.head.version).toBe(0);
   });
 
-  it('an update sent before update_node_contract fails the asynchronous hash check', async () => {
+  it('an update sent before update_node_contract fails the hash check; the node keeps the contract and a good update recovers', async () => {
     const { charlie } = grid.users;
     const node = grid.nodes[0]!;
     const d = diskDeployment(charlie.twinId, 1, 'forgot contract update');
     const contractId = await charlie.createContract(node.node.nodeId, d);
     await charlie.call(node.twinId, 'zos.deployment.deploy', charlie.sign(d));
     await waitFor(node, charlie.twinId, contractId, allIn('ok'));
+    await node.node.flushOutbox();
+    expect((await grid.client.getContract(contractId))?.state.kind).toBe('Deployed');
+    const bumped = (v: number, size: number): Json => {
+      const n = clone(d);
+      n['version'] = v;
+      (n['workloads'] as Json[])[0]!['version'] = v;
+      ((n['workloads'] as Json[])[0]!['data'] as Json)['size'] = size;
+      n['signature_requirement'] = { ...(n['signature_requirement'] as Json), signatures: [] };
+      return n;
+    };
+    const next = bumped(1, 3 * GiB);
+    await charlie.call(node.twinId, 'zos.deployment.update', charlie.sign(next));
+    // §6.3 step 4 (zos engine.go `validate` + storage `Error`): every workload `error` with the text
+    const rec = await waitFor(node, charlie.twinId, contractId, (r) => r.job === null && allIn('error')(r));
+    expect(rec.workloads.map((w) => w.result.message)).toEqual(['contract hash does not match deployment hash']);
+    // the node never gives back a contract whose deployment has served: no cancel is queued or sent
+    await node.node.flushOutbox();
+    expect(node.node.stats().outbox).toBe(0);
+    expect((await grid.client.getContract(contractId))?.state.kind).toBe('Deployed');
+    const cancels = grid.chain.eventsFrom(0).filter((e) => /Cancel/.test(e.name) && e.data['contractId'] === contractId);
+    expect(cancels).toEqual([]);
+    // the user does it right: next version, contract hash first, then the update (§6.7 client procedure)
+    const fixed = bumped(2, 3 * GiB);
+    await charlie.updateContract(contractId, fixed);
+    await charlie.call(node.twinId, 'zos.deployment.update', charlie.sign(fixed));
+    const back = await waitFor(node, charlie.twinId, contractId, (r) => r.head.version === 2 && r.job === null && allIn('ok')(r));
+    expect(back.workloads.map((w) => [w.name, w.version, Number((w.data as Json)['size'])])).toEqual([['d1', 2, 3 * GiB]]);
+    const states = ((await charlie.call<Json[]>(node.twinId, 'zos.deployment.changes', { contract_id: Number(contractId) })) as Json[]).map(
+      (c) => (c['result'] as Json)['state'],
+    );
+    expect(states).toEqual(['init', 'ok', 'error', 'ok']);
+  });
+
+  it('an update whose every workload fails at provisioning does not make the node cancel a deployment that served', async () => {
+    const { dave } = grid.users;
+    const node = grid.nodes[0]!;
+    const d = diskDeployment(dave.twinId, 1, 'grows too much');
+    const contractId = await dave.createContract(node.node.nodeId, d);
+    await dave.call(node.twinId, 'zos.deployment.deploy', dave.sign(d));
+    await waitFor(node, dave.twinId, contractId, allIn('ok'));
     const next = clone(d);
     next['version'] = 1;
     (next['workloads'] as Json[])[0]!['version'] = 1;
-    ((next['workloads'] as Json[])[0]!['data'] as Json)['size'] = 3 * GiB;
+    // more than the node's whole SSD (1 TiB in chain-sim's dev grid): the storage refuses it (§6.5)
+    ((next['workloads'] as Json[])[0]!['data'] as Json)['size'] = 2048 * GiB;
     next['signature_requirement'] = { ...(next['signature_requirement'] as Json), signatures: [] };
-    await charlie.call(node.twinId, 'zos.deployment.update', charlie.sign(next));
-    // every workload error with the zos text; the node then gives the contract back, so the
-    // cancel event may already have turned the workloads `deleted` when we look
-    const rec = await waitFor(node, charlie.twinId, contractId, (r) =>
-      r.history.some((h) => h.result.state === 'error' && h.result.message === 'contract hash does not match deployment hash'),
-    );
-    expect(rec.workloads.every((w) => w.result.state === 'error' || w.result.state === 'deleted')).toBe(true);
+    await dave.updateContract(contractId, next);
+    await dave.call(node.twinId, 'zos.deployment.update', dave.sign(next));
+    const rec = await waitFor(node, dave.twinId, contractId, (r) => r.head.version === 1 && r.job === null && allIn('error')(r));
+    expect(rec.workloads[0]!.result.message).toBe('not enough space left in pools');
+    await node.node.flushOutbox();
+    expect((await grid.client.getContract(contractId))?.state.kind).toBe('Deployed');
   });
 });
 
