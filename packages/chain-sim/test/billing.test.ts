@@ -150,7 +150,7 @@ describe('v2.9 reserve model (default): grace, top-up, deletion', () => {
 
   it('a cancel bills the last partial period and pays the reserve out', async () => {
     const w = await world({}, 1_000n * TFT);
-    const { client, dev, events } = w;
+    const { client, dev } = w;
     const r = await send(client, payer, {
       method: 'createNodeContract',
       args: { nodeId: dev.nodes[0]!.id, deploymentHash: HASH(1), deploymentData: new Uint8Array(), publicIps: 2 },

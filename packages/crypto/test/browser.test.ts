@@ -12,7 +12,11 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { afterAll, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
-const esbuild = createRequire(require.resolve('tsx/package.json'))('esbuild') as typeof import('esbuild');
+// esbuild comes with tsx (no dependency of its own here); typed for the one call this test makes.
+interface Esbuild {
+  build(options: Record<string, unknown>): Promise<{ outputFiles: { text: string }[] }>;
+}
+const esbuild = createRequire(require.resolve('tsx/package.json'))('esbuild') as Esbuild;
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'index.ts');
 const CHROMIUM = '/usr/bin/chromium';
 const dir = mkdtempSync(join(tmpdir(), 'sc4it-crypto-browser-'));
