@@ -4,7 +4,7 @@
  * with a key that stays in local storage, and opens sealed data with a pasted key.
  */
 import { RpcChainClient } from '@sc4it/chain-sim';
-import { GridClient, chainTwinKeys, formatBytes, formatTft, openSummary } from '@sc4it/client';
+import { GridClient, chainTwinKeys, formatBytes, formatTft, openSummary, stripResults } from '@sc4it/client';
 import { generateMnemonic, identityFromMnemonic, isValidMnemonic, multisigStatus, type Identity } from '@sc4it/crypto';
 import { deploymentHash } from '@sc4it/hash';
 import { hexToBytes, type BillRecord, type ChainEvent, type Contract, type Deployment, type NodeWithUsage, type Twin } from '@sc4it/types';
@@ -275,14 +275,19 @@ async function renderDetail(): Promise<void> {
   if (d === null) wl.append(el('tr', {}, el('td', { colspan: '4', class: 'hint' }, 'the deployment is not visible to this page')));
   // hash and signatures, computed here
   const verify = $('#verify');
-  const doc = await documentOf(id);
+  // the document the user wrote (this page's or the demo's), else the node's copy without its
+  // results: after a reload the page no longer has the documents it created, but the node does
+  const written = await documentOf(id);
+  const doc = written ?? (d === null ? null : stripResults(d));
+  const source = written === null ? "of the node's copy " : '';
+  verify.setAttribute('data-source', doc === null ? '' : written === null ? 'node' : 'document');
   const lines: [boolean, string][] = [];
   if (c.contractType.kind !== 'node') lines.push([false, 'not a node contract']);
   else if (doc === null) lines.push([false, 'no deployment document known to this page']);
   else {
     const h = deploymentHash(doc);
     const onChain = c.contractType.deploymentHash;
-    lines.push([h === onChain, h === onChain ? `hash ${h} recomputed here equals the contract's` : `hash ${h} recomputed here differs from the contract's ${onChain}`]);
+    lines.push([h === onChain, h === onChain ? `hash ${h} ${source}recomputed here equals the contract's` : `hash ${h} ${source}recomputed here differs from the contract's ${onChain}`]);
     const policy = config.nodes.find((n) => c.contractType.kind === 'node' && n.id === c.contractType.nodeId)?.policy ?? 'zos';
     const st = await multisigStatus(doc, chainTwinKeys(chain), { policy });
     lines.push([st.complete, `signatures (${policy === 'zos' ? 'zos rule' : 'weights rule'}): ${st.signed.length} valid, weight ${st.weightCollected} of ${st.weightRequired}${st.missing.length ? `; not signed: twin ${st.missing.join(', ')}` : ''}`]);
