@@ -164,6 +164,54 @@ describe('sc4it-relay CLI', () => {
     }
   });
 
+  it('with --redis, two relays of one domain: SIGKILL the one holding the queue; the other delivers each message exactly once', async () => {
+    const file = twinsFile();
+    // Redis database 1: this test's keys stay apart from the other tests'.
+    const url = `${redis.url}/1`;
+    const args = (port: number) => ['--port', String(port), '--domain', 'relay1.test', '--twins', file, '--redis', url];
+    const [r1, r2] = await Promise.all([startCli(args(await freePort())), startCli(args(await freePort()))]);
+    const sender = await rawAs(r1.url, a, 'k');
+    const uids: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const env: RmbEnvelope = {
+        uid: newUid(),
+        timestamp: nowSeconds(),
+        expiration: 120,
+        source: { twin: 1, connection: 'k' },
+        destination: { twin: 2 },
+        message: { kind: 'request', command: 'work' },
+        payload: { kind: 'plain', data: utf8ToBytes(String(i)) },
+        relays: [],
+      };
+      signEnvelope(env, a.identity);
+      uids.push(env.uid);
+      sender.send(encodeRmbEnvelope(env));
+    }
+    const db = new Redis(url);
+    try {
+      await until(async () => (await db.xlen('rmb:stream:2')) === 8);
+      r1.proc.kill('SIGKILL');
+      await until(() => r1.proc.signalCode !== null);
+      sender.close();
+      // Twin 2 comes online at the surviving relay and counts what arrives on the wire.
+      const receiver = await rawAs(r2.url, b);
+      await until(() => receiver.received.length >= 8);
+      // Nothing is left to deliver; a ping round trip through the same socket flushes anything
+      // the relay wrote before its pong, so a duplicate would be counted here.
+      await until(async () => (await db.xlen('rmb:stream:2')) === 0);
+      const ping: RmbEnvelope = { uid: newUid(), timestamp: nowSeconds(), expiration: 40, source: { twin: 2 }, destination: { twin: 0 }, message: { kind: 'ping' }, relays: [] };
+      receiver.send(encodeRmbEnvelope(ping));
+      await receiver.next((e) => e.message?.kind === 'pong');
+      const counts = new Map<string, number>();
+      for (const e of receiver.received) counts.set(e.uid, (counts.get(e.uid) ?? 0) + 1);
+      expect(new Set(counts.keys())).toEqual(new Set(uids));
+      expect([...counts.values()]).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+      receiver.close();
+    } finally {
+      db.disconnect();
+    }
+  });
+
   it('--chain resolves twins through a ChainClient (connectChain injected, as the lead wires chain-sim)', async () => {
     const lines: string[] = [];
     let askedUrl = '';

@@ -1,8 +1,11 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utf8ToBytes } from '@sc4it/types';
 import {
   type RmbEnvelope,
   RmbPeer,
+  decodeRmbEnvelope,
   encodeRmbEnvelope,
   newUid,
   nowSeconds,
@@ -38,6 +41,48 @@ describe('redis queue', () => {
     await until(() => announced.length === 4);
     expect(new Set(announced)).toEqual(new Set(['9:s']));
     await q.close();
+  });
+});
+
+describe('claims on a shared queue (federation outbox)', () => {
+  it('an entry is leased to one process at a time: released → claimable; holder silent past its lease → taken over', async () => {
+    const prefix = `c${Date.now()}:`;
+    const q1 = await redisQueue({ url: redis.url, prefix });
+    const q2 = await redisQueue({ url: redis.url, prefix });
+    try {
+      expect(await q1.claim('federation', 10, 1000)).toEqual([]); // no stream yet
+      const now = nowSeconds();
+      for (let i = 0; i < 3; i++) await q1.push('federation', new Uint8Array([i]), now + 60);
+      await q1.push('federation', new Uint8Array([9]), now); // already expired: never handed out
+      const first = await q1.claim('federation', 2, 1000);
+      expect(first.map((m) => m.bytes[0])).toEqual([0, 1]);
+      // The other process gets only what nobody holds.
+      const second = await q2.claim('federation', 10, 1000);
+      expect(second.map((m) => m.bytes[0])).toEqual([2]);
+      expect(await q1.claim('federation', 10, 1000)).toEqual([]);
+      // A release by someone who does not hold the entry changes nothing.
+      await q2.release('federation', [first[0]!.id]);
+      expect(await q2.claim('federation', 10, 1000)).toEqual([]);
+      await q1.release('federation', [first[0]!.id]);
+      expect((await q2.claim('federation', 10, 1000)).map((m) => m.bytes[0])).toEqual([0]);
+      // q2 goes silent on entries 0 and 2 (as if it died); q1 keeps renewing entry 1. Once q2's
+      // lease has run out, q1 takes 0 and 2 over, and never gets its own renewed entry again.
+      let takenOver: number[] = [];
+      await until(async () => {
+        await q1.renew('federation', [first[1]!.id]);
+        takenOver = takenOver.concat((await q1.claim('federation', 10, 1000)).map((m) => m.bytes[0]!));
+        return takenOver.length === 2;
+      }, 10_000, 100);
+      expect(takenOver.sort()).toEqual([0, 2]);
+      // Acked entries are gone for everyone.
+      await q1.ack('federation', [first[1]!.id, ...second.map((m) => m.id), first[0]!.id]);
+      const db = new Redis(redis.url);
+      expect(await db.xlen(`${prefix}stream:federation`)).toBe(0);
+      db.disconnect();
+    } finally {
+      await q1.close();
+      await q2.close();
+    }
   });
 });
 
@@ -129,6 +174,66 @@ describe('durable queues across relay processes', () => {
       db.disconnect();
       await r2.close();
       await r1b.close();
+    }
+  });
+
+  it('two relays of one domain sharing the federation outbox send each envelope once', async () => {
+    const a = makeTwin(1, { relay: 'd1.test' });
+    const c = makeTwin(3, { relay: 'd2.test' });
+    const resolver = staticTwinResolver([a.twin, c.twin]);
+    // d2.test's federation endpoint on loopback: first down (503, so everything lands in the
+    // shared outbox), then a slow relay that holds each POST for a while before its 202 — long
+    // enough for both relays to run several retry rounds meanwhile.
+    let mode: 'down' | 'slow' = 'down';
+    const accepted = new Map<string, number>();
+    const endpoint = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (d: Buffer) => chunks.push(d));
+      req.on('end', () => {
+        if (mode === 'down') {
+          res.writeHead(503).end();
+          return;
+        }
+        const uid = decodeRmbEnvelope(new Uint8Array(Buffer.concat(chunks))).uid;
+        accepted.set(uid, (accepted.get(uid) ?? 0) + 1);
+        setTimeout(() => res.writeHead(202).end(), 1000);
+      });
+    });
+    await new Promise<void>((r) => endpoint.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/`;
+    const prefix = `o${Date.now()}:`;
+    const opts = {
+      domain: 'd1.test',
+      resolver,
+      redisUrl: redis.url,
+      redisPrefix: prefix,
+      federationRetryMs: 100,
+      federationUrl: (d: string) => (d === 'd2.test' ? url : 'http://127.0.0.1:1/'),
+    };
+    const r1 = await startRelay(opts);
+    const r2 = await startRelay(opts);
+    const db = new Redis(redis.url);
+    const sender = await rawAs(r1.url, a);
+    try {
+      const uids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const env: RmbEnvelope = { uid: newUid(), timestamp: nowSeconds(), expiration: 60, source: { twin: 1 }, destination: { twin: 3 }, message: { kind: 'request', command: 'x' }, relays: [] };
+        signEnvelope(env, a.identity);
+        uids.push(env.uid);
+        sender.send(encodeRmbEnvelope(env));
+      }
+      const outbox = `${prefix}stream:federation`;
+      await until(async () => (await db.xlen(outbox)) === 5);
+      mode = 'slow';
+      await until(async () => (await db.xlen(outbox)) === 0, 20_000);
+      expect(new Set(accepted.keys())).toEqual(new Set(uids));
+      expect([...accepted.values()]).toEqual([1, 1, 1, 1, 1]);
+    } finally {
+      sender.close();
+      db.disconnect();
+      await r1.close();
+      await r2.close();
+      await new Promise<void>((r) => endpoint.close(() => r()));
     }
   });
 

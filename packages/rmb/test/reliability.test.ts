@@ -78,6 +78,26 @@ describe('store and forward (memory queue)', () => {
     expect(await q.peek('7', 10)).toEqual([]);
   });
 
+  it('memory queue claims lease entries: a held entry is not handed out again until released or its lease ends', async () => {
+    const q = memoryQueue();
+    cleanup.push(() => q.close());
+    const now = nowSeconds();
+    for (let i = 0; i < 3; i++) await q.push('federation', new Uint8Array([i]), now + 60);
+    const held = await q.claim('federation', 2, 60_000);
+    expect(held.map((m) => m.bytes[0])).toEqual([0, 1]);
+    expect((await q.claim('federation', 10, 60_000)).map((m) => m.bytes[0])).toEqual([2]);
+    expect(await q.claim('federation', 10, 60_000)).toEqual([]);
+    await q.release('federation', [held[1]!.id]);
+    expect((await q.claim('federation', 10, 60_000)).map((m) => m.bytes[0])).toEqual([1]);
+    await q.ack('federation', [held[0]!.id]);
+    expect((await q.peek('federation', 10)).map((m) => m.bytes[0])).toEqual([1, 2]);
+    const short = memoryQueue();
+    cleanup.push(() => short.close());
+    await short.push('k', new Uint8Array([7]), now + 60);
+    expect((await short.claim('k', 1, 1)).length).toBe(1);
+    await until(async () => (await short.claim('k', 1, 1)).length === 1, 5000, 5);
+  });
+
   it('an envelope that expires while queued is never delivered', async () => {
     const a = makeTwin(1);
     const b = makeTwin(2);

@@ -5,10 +5,14 @@ import { type QueueLimits, type QueuedMessage, type RelayQueue, queueLimits } fr
 export function memoryQueue(limits: QueueLimits = {}): RelayQueue {
   const { cap, maxTtl } = queueLimits(limits);
   const queues = new Map<string, QueuedMessage[]>();
+  /** Leases by entry id: [until (ms), lease length (ms)]. */
+  const leases = new Map<string, [number, number]>();
   const listeners: ((key: string) => void)[] = [];
   let seq = 0;
   const sweep = setInterval(() => {
     const now = nowSeconds();
+    // Leases of entries that left by expiry or trimming.
+    for (const [id, [until]] of leases) if (until < Date.now() - 60_000) leases.delete(id);
     for (const [key, items] of queues) {
       const kept = items.filter((m) => m.deadline > now);
       if (kept.length === 0) queues.delete(key);
@@ -16,7 +20,7 @@ export function memoryQueue(limits: QueueLimits = {}): RelayQueue {
     }
   }, 10_000);
   sweep.unref?.();
-  return {
+  const queue: RelayQueue = {
     shared: false,
     push(key, bytes, deadline) {
       let items = queues.get(key);
@@ -38,10 +42,35 @@ export function memoryQueue(limits: QueueLimits = {}): RelayQueue {
       const items = queues.get(key);
       if (items !== undefined) {
         const drop = new Set(ids);
+        for (const id of ids) leases.delete(id);
         const kept = items.filter((m) => !drop.has(m.id));
         if (kept.length === 0) queues.delete(key);
         else queues.set(key, kept);
       }
+      return Promise.resolve();
+    },
+    async claim(key, max, leaseMs) {
+      const now = Date.now();
+      const out: QueuedMessage[] = [];
+      for (const m of await queue.peek(key, Number.MAX_SAFE_INTEGER)) {
+        if (out.length >= max) break;
+        const lease = leases.get(m.id);
+        if (lease !== undefined && lease[0] > now) continue;
+        leases.set(m.id, [now + leaseMs, leaseMs]);
+        out.push(m);
+      }
+      return out;
+    },
+    renew(_key, ids) {
+      const now = Date.now();
+      for (const id of ids) {
+        const lease = leases.get(id);
+        if (lease !== undefined) lease[0] = now + lease[1];
+      }
+      return Promise.resolve();
+    },
+    release(_key, ids) {
+      for (const id of ids) leases.delete(id);
       return Promise.resolve();
     },
     subscribe(listener) {
@@ -51,7 +80,9 @@ export function memoryQueue(limits: QueueLimits = {}): RelayQueue {
     close() {
       clearInterval(sweep);
       queues.clear();
+      leases.clear();
       return Promise.resolve();
     },
   };
+  return queue;
 }

@@ -16,8 +16,19 @@ export interface RelayQueue {
   push(key: string, bytes: Uint8Array, deadline: number): Promise<void>;
   /** Oldest entries first, at most `max`; expired entries are removed, not returned. */
   peek(key: string, max: number): Promise<QueuedMessage[]>;
-  /** Removes delivered entries. */
+  /** Removes delivered (or given up) entries, claimed or not. */
   ack(key: string, ids: string[]): Promise<void>;
+  /**
+   * Leases up to `max` entries of `key` to this process for `leaseMs`: no other process sharing
+   * the queue gets them until the lease runs out unrenewed or is released, so each entry is worked
+   * on by one process at a time (the federation outbox). Oldest first; expired entries are removed,
+   * not returned. Every process must use the same `leaseMs`.
+   */
+  claim(key: string, max: number, leaseMs: number): Promise<QueuedMessage[]>;
+  /** Extends the lease of entries this process holds (a heartbeat while it works on them). */
+  renew(key: string, ids: string[]): Promise<void>;
+  /** Ends the lease of entries this process holds without removing them: anyone may claim them again. */
+  release(key: string, ids: string[]): Promise<void>;
   /** `listener(key)` runs whenever any process pushes to `key`. */
   subscribe(listener: (key: string) => void): Promise<void>;
   close(): Promise<void>;

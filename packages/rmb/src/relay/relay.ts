@@ -19,7 +19,7 @@ import { type TwinResolver, relayDomains } from '../twin-resolver.ts';
 import { Federator } from './federation.ts';
 import { type RateLimit, RateLimiter } from './limiter.ts';
 import { memoryQueue } from './memory-queue.ts';
-import type { QueueLimits, RelayQueue } from './queue.ts';
+import type { QueueLimits, QueuedMessage, RelayQueue } from './queue.ts';
 import { DomainRanker } from './ranker.ts';
 import { redisQueue } from './redis-queue.ts';
 
@@ -70,6 +70,12 @@ export interface RelayOptions {
   jwtMaxClockSkew?: number;
   /** Federation retry pause, ms (default 2000). */
   federationRetryMs?: number;
+  /**
+   * Lease on an outbox entry while one relay retries it, ms (default 10 000, at least 1000): renewed
+   * during the attempt; a relay that dies holding entries leaves them to the others after this
+   * long. Relays sharing a Redis must use the same value.
+   */
+  federationLeaseMs?: number;
   /**
    * Orders a twin's domains for federation (default: a fresh {@link DomainRanker}); pass one to
    * inspect the ranking or to fix its tie-break.
@@ -157,6 +163,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     (options.redisUrl !== undefined
       ? await redisQueue({ url: options.redisUrl, ...(options.redisPrefix === undefined ? {} : { prefix: options.redisPrefix }), ...options.queueLimits })
       : memoryQueue(options.queueLimits));
+  const federationLeaseMs = Math.max(1000, options.federationLeaseMs ?? 10_000);
   const limiter = options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit);
   const federator = new Federator({
     ranker: options.ranker ?? new DomainRanker(),
@@ -324,38 +331,65 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   }
 
   let retrying = false;
-  /** Retries envelopes waiting for another domain; with Redis they survive a relay restart. */
+  /**
+   * Retries envelopes waiting for another domain; with Redis they survive a relay restart. Entries
+   * are claimed, not just read, so relays sharing the queue never work on the same one at once:
+   * the lease is renewed while the attempt runs, released after a transient failure (anyone may
+   * retry it at the next round) and taken over by another relay if this one dies holding it.
+   */
   async function retryFederation(): Promise<void> {
     if (retrying || closing) return;
     retrying = true;
+    let heartbeat: ReturnType<typeof setInterval> | undefined;
     try {
-      const batch = await queue.peek(FEDERATION_KEY, 50);
-      const done = await Promise.all(
-        batch.map(async (m): Promise<string | undefined> => {
-          let env: RmbEnvelope;
-          try {
-            env = decodeRmbEnvelope(m.bytes);
-          } catch {
-            return m.id;
-          }
-          const twin = env.destination === undefined ? null : await resolver.getTwin(env.destination.twin).catch(() => undefined);
-          if (twin === undefined) return undefined; // lookup failed: try again later
-          if (twin === null) {
-            giveUp(env, 'unknown');
-            return m.id;
-          }
-          const outcome = await federator.attempt({ bytes: m.bytes, domains: relayDomains(twin), deadline: m.deadline });
-          if (outcome === 'transient') return undefined;
-          if (outcome === 'permanent') giveUp(env, nowSeconds() >= m.deadline ? 'expired' : 'rejected');
-          return m.id;
+      const batch = await queue.claim(FEDERATION_KEY, 50, federationLeaseMs);
+      if (batch.length === 0) return;
+      const held = new Set(batch.map((m) => m.id));
+      heartbeat = setInterval(() => {
+        queue.renew(FEDERATION_KEY, [...held]).catch((err: unknown) => log('warn', 'federation lease renewal failed', { error: String(err) }));
+      }, federationLeaseMs / 3);
+      heartbeat.unref?.();
+      const done: string[] = [];
+      const again: string[] = [];
+      await Promise.all(
+        batch.map(async (m): Promise<void> => {
+          const finished = await retryOne(m).catch((err: unknown) => {
+            log('warn', 'federation retry failed', { error: String(err) });
+            return false;
+          });
+          held.delete(m.id);
+          (finished ? done : again).push(m.id);
         }),
       );
-      await queue.ack(FEDERATION_KEY, done.filter((id): id is string => id !== undefined));
+      clearInterval(heartbeat);
+      await queue.ack(FEDERATION_KEY, done);
+      await queue.release(FEDERATION_KEY, again);
     } catch (err) {
       log('warn', 'federation retry failed', { error: String(err) });
     } finally {
+      if (heartbeat !== undefined) clearInterval(heartbeat);
       retrying = false;
     }
+  }
+
+  /** One outbox entry; true when it is finished with (delivered, refused or expired). */
+  async function retryOne(m: QueuedMessage): Promise<boolean> {
+    let env: RmbEnvelope;
+    try {
+      env = decodeRmbEnvelope(m.bytes);
+    } catch {
+      return true;
+    }
+    const twin = env.destination === undefined ? null : await resolver.getTwin(env.destination.twin).catch(() => undefined);
+    if (twin === undefined) return false; // lookup failed: try again later
+    if (twin === null) {
+      giveUp(env, 'unknown');
+      return true;
+    }
+    const outcome = await federator.attempt({ bytes: m.bytes, domains: relayDomains(twin), deadline: m.deadline });
+    if (outcome === 'transient') return false;
+    if (outcome === 'permanent') giveUp(env, nowSeconds() >= m.deadline ? 'expired' : 'rejected');
+    return true;
   }
 
   // ---- HTTP: federation endpoint and metrics (rmb.md §5.4) ------------------------------------
