@@ -159,7 +159,7 @@ describe('sc4it-relay --chain <ws-url> against a real chain-sim', () => {
       await sendCall(chain, bob, { method: 'updateTwin', args: { relay: 'other.test', pk: bob.secp256k1.publicKey } });
       await until(async () => {
         await pa.call(bobId, 'calc.add', { x: 0, y: 0 }, { timeout: 1_000 }).catch(() => undefined);
-        return federated.some((e) => e.destination.twin === bobId && e.source.twin === aliceId);
+        return federated.some((e) => e.destination?.twin === bobId && e.source?.twin === aliceId);
       }, 20_000, 50);
     } finally {
       await pa.close();
