@@ -99,8 +99,10 @@ export interface VerifyRelayTokenOptions {
   /** Unix seconds; defaults to now. */
   now?: number;
   /**
-   * Largest accepted `iat` in the future, in seconds (default 60). rmb-rs never looks at `iat`;
-   * the TS client rounds it up, so a few seconds ahead is normal.
+   * Refuse tokens whose `iat` is more than this many seconds ahead (default: no check). rmb-rs
+   * never looks at `iat` (rmb.md §3.3, §11.4), so by default neither do we: any clock skew is
+   * tolerated and only `exp` counts. Set it to refuse tokens minted far in the future; leave a few
+   * seconds at least, since the TS client's `iat` can run ahead of the relay's clock.
    */
   maxClockSkew?: number;
 }
@@ -114,7 +116,7 @@ export async function verifyRelayToken(
   const { claims, signingInput, signature } = parseRelayToken(token);
   const now = options.now ?? nowSeconds();
   if (now > claims.exp) throw new RelayAuthError('crypto.jwt_expired', 401, 'invalid jwt', 'token expired');
-  if (claims.iat > now + (options.maxClockSkew ?? 60)) throw invalid('iat is in the future');
+  if (options.maxClockSkew !== undefined && claims.iat > now + options.maxClockSkew) throw invalid('iat is in the future');
   let twin: Twin | null;
   try {
     twin = await resolver.getTwin(claims.sub);

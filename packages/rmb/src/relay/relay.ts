@@ -66,7 +66,10 @@ export interface RelayOptions {
    * instead of in memory (default 4 MiB); the backlog is pushed once the buffer is below a quarter.
    */
   highWaterMark?: number;
-  /** Tolerated clock skew for the JWT `iat`, seconds (default 60). */
+  /**
+   * Refuse handshake tokens whose `iat` is more than this many seconds ahead (default: `iat` is
+   * not checked, as rmb-rs; only `exp` is).
+   */
   jwtMaxClockSkew?: number;
   /** Federation retry pause, ms (default 2000). */
   federationRetryMs?: number;
