@@ -103,3 +103,167 @@ describe('seed reports and updates (§8.4)', () => {
     });
   });
 });
+
+// Reports decided while the chain cannot be reached wait in the node's outbox and are delivered
+// when it comes back, once. The chain is chain-sim behind its JSON-RPC server; the outage is
+// real (the server is closed and opened again on the same port). A reply lost after the chain
+// applied the call cannot be produced on a real socket at a chosen moment, so that one case is
+// simulated: a thin layer over the real client forwards the call, then throws the transport error
+// the RPC client throws on a dropped connection. The chain's `duplicate` outcome must then make
+// the redelivery harmless (chain-and-billing.md §15 report ledger; NRU reports keyed by
+// contract and timestamp).
+describe('reports across a chain outage', () => {
+  it('queues the reports while the chain is down and delivers each exactly once when it is back', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { connectChain, createDevChain, serveChain } = await import('@sc4it/chain-sim');
+    const { signDeployment } = await import('@sc4it/crypto');
+    const { deploymentHash } = await import('@sc4it/hash');
+    const { TransportError, sendCall, utf8ToBytes } = await import('@sc4it/types');
+    const { reconnectingChain } = await import('../src/reconnecting-chain.ts');
+    const { createNode } = await import('../src/create-node.ts');
+    type ChainClient = import('@sc4it/types').ChainClient;
+    type Deployment = import('@sc4it/types').Deployment;
+
+    /** Holds the next submit (`hold`), or forwards it and then loses the reply (`loseReply`). */
+    class SubmitLayer {
+      #hold: { reached: () => void; released: Promise<void>; settled: (ok: boolean) => void } | null = null;
+      readonly lose = new Set<string>();
+      hold(): { reached: Promise<void>; release: () => void; settled: Promise<boolean> } {
+        let reached!: () => void;
+        let release!: () => void;
+        let settled!: (ok: boolean) => void;
+        const r = new Promise<void>((res) => (reached = res));
+        const released = new Promise<void>((res) => (release = res));
+        const s = new Promise<boolean>((res) => (settled = res));
+        this.#hold = { reached, released, settled };
+        return { reached: r, release, settled: s };
+      }
+      wrap(inner: ChainClient): ChainClient {
+        return new Proxy(inner, {
+          get: (target, prop) => {
+            if (prop === 'submit') {
+              return async (tx: Parameters<ChainClient['submit']>[0]) => {
+                const h = this.#hold;
+                if (h !== null) {
+                  this.#hold = null;
+                  h.reached();
+                  await h.released;
+                  try {
+                    const r = await target.submit(tx);
+                    h.settled(true);
+                    return r;
+                  } catch (err) {
+                    h.settled(false);
+                    throw err;
+                  }
+                }
+                const r = await target.submit(tx);
+                if (this.lose.delete(tx.call.method)) throw new TransportError('transport.closed', 'chain connection closed');
+                return r;
+              };
+            }
+            const v = Reflect.get(target, prop, target) as unknown;
+            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+          },
+        });
+      }
+    }
+
+    const dir = await mkdtemp(join(tmpdir(), 'node-ref-report-outage-'));
+    const { chain, client, dev } = await createDevChain({}, { nodes: 1, publicIps: 2 });
+    let server = await serveChain(chain);
+    const port = server.port;
+    const rpc = reconnectingChain(() => connectChain(`ws://127.0.0.1:${port}`));
+    const layer = new SubmitLayer();
+    const n = dev.nodes[0]!;
+    const running = await createNode({
+      chain: layer.wrap(rpc),
+      identity: n.account.identity,
+      nodeId: n.id,
+      twinId: n.twinId,
+      stateDir: dir,
+      options: { sync: false, syncIntervalMs: 0, reportCheckIntervalMs: 0, outboxRetryMs: 20, trafficBytesPerSecond: RATE },
+    });
+    const node = running.node;
+    /** Flushes until the outbox is empty (each round really tries the chain). */
+    const deliver = async (): Promise<void> => {
+      for (let i = 0; i < 50 && node.stats().outbox > 0; i++) await node.flushOutbox();
+      expect(node.stats().outbox).toBe(0);
+    };
+    const reportsOf = (prefix: string, contractId: bigint, timestamp: number) =>
+      chain
+        .eventsFrom(0)
+        .filter((e) => e.name.startsWith(prefix))
+        .filter((e) => {
+          const r = e.data['report'] as { contractId: bigint; timestamp: number };
+          return r.contractId === contractId && r.timestamp === timestamp;
+        })
+        .map((e) => e.data['outcome']);
+    try {
+      const bob = dev.accounts.bob;
+      const d = vmDeployment(bob.twinId, { ips: 1 });
+      const r = await sendCall(client, bob.identity, {
+        method: 'createNodeContract',
+        args: { nodeId: n.id, deploymentHash: deploymentHash(d), deploymentData: utf8ToBytes(''), publicIps: 1 },
+      });
+      const contractId = BigInt(r.result as bigint);
+      d['contract_id'] = Number(contractId);
+      await node.deploy(bob.twinId, JSON.stringify(signDeployment(d as unknown as Deployment, bob.twinId, bob.identity)));
+      await waitFor(running, bob.twinId, contractId, allIn('ok'));
+      await deliver();
+      await node.report(); // starts the clocks
+      const t1 = (await client.getBlock()).timestamp;
+      await client.warp(2 * 3600);
+      const t2 = (await client.getBlock()).timestamp;
+
+      // the reports are decided, then the chain goes away before the first one is sent
+      const held = layer.hold();
+      await node.report();
+      await held.reached;
+      await server.close();
+      held.release();
+      expect(await held.settled).toBe(false); // the submit met the closed endpoint
+      expect(node.stats().outbox).toBe(2); // the NRU report and the seed report wait
+      expect(reportsOf('NruConsumptionReport', contractId, t2)).toEqual([]);
+
+      server = await serveChain(chain, { port });
+      await deliver();
+      expect(reportsOf('NruConsumptionReport', contractId, t2)).toEqual(['accepted']);
+      const nru = chain.eventsFrom(0).find((e) => e.name === 'NruConsumptionReportReceived' && (e.data['report'] as { timestamp: number }).timestamp === t2)!;
+      expect(nru.data['report']).toEqual({ contractId, timestamp: t2, window: t2 - t1, nru: BigInt(RATE * (t2 - t1)) });
+      const aligned2 = Math.floor(t2 / 3600) * 3600;
+      expect(reportsOf('ConsumptionReport', contractId, aligned2)).toHaveLength(1);
+      expect(reportsOf('ConsumptionReport', contractId, aligned2)[0]).not.toBe('duplicate');
+
+      // next period: the chain applies each report but its reply is lost; the node sends again
+      // and the chain answers `duplicate`, so each report counts once
+      await client.warp(3600);
+      const t3 = (await client.getBlock()).timestamp;
+      layer.lose.add('addNruReports');
+      layer.lose.add('addReports');
+      await node.report();
+      await deliver();
+      expect(layer.lose.size).toBe(0);
+      expect(reportsOf('NruConsumptionReport', contractId, t3)).toEqual(['accepted', 'duplicate']);
+      const aligned3 = Math.floor(t3 / 3600) * 3600;
+      const seed3 = reportsOf('ConsumptionReport', contractId, aligned3);
+      // the seed report reached the chain twice; the second copy is never billed: `duplicate`
+      // of an accepted first copy, or refused like the first (the chain's ledger decides what
+      // it bills; the node only must not make it bill twice)
+      expect(seed3).toHaveLength(2);
+      const billed = (o: unknown) => o === 'accepted' || o === 'late';
+      expect(billed(seed3[1])).toBe(false);
+      if (billed(seed3[0])) expect(seed3[1]).toBe('duplicate');
+      else expect(seed3[1]).toBe(seed3[0]);
+      expect(node.stats().rejected).toBe(0);
+    } finally {
+      await running.stop();
+      await rpc.close();
+      await server.close();
+      chain.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
