@@ -73,6 +73,9 @@ export type {
   WindowCost,
   SettleOptions,
   ReportLedger,
+  ReportLedgerMode,
+  ReportGap,
+  OpenReportsOptions,
 } from './reports.ts';
 export { contractDue } from './due.ts';
 export type { ContractDueInput, ContractDue } from './due.ts';

@@ -112,21 +112,25 @@ describe('payouts', () => {
 });
 
 describe('reports: any order bills exactly once', () => {
-  // A set of reports with distinct (contract, timestamp), then copies and a shuffle.
+  // A set of reports with distinct (contract, timestamp), some with an explicit window (short ones
+  // leave unbilled gaps that late reports can fill), then copies and a shuffle.
   const reportArb = (cid: bigint) => fc.record({
     contractId: fc.constant(cid), timestamp: fc.integer({ min: 1001, max: 200_000 }),
     cru: u64(16n), sru: u64(500n * GiB), hru: u64(1000n * GiB), mru: u64(64n * GiB), nru: u64(10n ** 11n),
-  });
+    window: fc.option(fc.integer({ min: 1, max: 50_000 }), { nil: undefined, freq: 3 }),
+  }).map((r) => (r.window === undefined ? (({ window: _w, ...rest }) => rest)(r) : r) as IncomingReport);
   const setArb = fc.tuple(
     fc.uniqueArray(reportArb(1n), { selector: (r) => r.timestamp, maxLength: 12 }),
     fc.uniqueArray(reportArb(2n), { selector: (r) => r.timestamp, maxLength: 12 }),
   ).map(([a, b]) => [...a, ...b] as IncomingReport[]);
 
-  const open = () => ledgerOpenContract(ledgerOpenContract(createReportLedger(), 1n, 1000), 2n, 1000);
+  const open = (mode: 'exact' | 'tfchain' = 'exact') =>
+    ledgerOpenContract(ledgerOpenContract(createReportLedger({ mode }), 1n, 1000), 2n, 1000);
   const totals = (bills: { contractId: bigint; unitsUsd: bigint; windows: { to: number }[] }[]) =>
     bills.map((b) => [b.contractId, b.unitsUsd, b.windows.map((w) => w.to)] as const).sort((x, y) => Number(x[0] - y[0]));
+  const key = (r: { contractId: bigint; timestamp: number }) => `${r.contractId}:${r.timestamp}`;
 
-  it('same bill for any arrival order, duplicates never billed', () => {
+  it('settled together: same bill for any arrival order, every report billed once, duplicates never', () => {
     fc.assert(fc.property(setArb, fc.array(fc.nat(), { maxLength: 10 }), fc.func(fc.integer()), (set, dupIdx, rnd) => {
       const dups = set.length ? dupIdx.map((i) => ({ ...set[i % set.length]! })) : [];
       const all = [...set, ...dups];
@@ -146,29 +150,73 @@ describe('reports: any order bills exactly once', () => {
       expect(billed.length).toBe(set.length);
       // replaying everything after the settle bills nothing more
       const again = ingestReports(sa.ledger, shuffled);
-      expect(again.results.every((r) => r.outcome === 'duplicate' || r.outcome === 'late')).toBe(true);
+      expect(again.results.every((r) => r.outcome === 'duplicate')).toBe(true);
       expect(settleReports(again.ledger, { upTo: 1e9, policy: MAINNET_PRICING_POLICY }).bills).toEqual([]);
     }), { numRuns: 150 });
   });
 
-  it('with settles in between, billed windows never overlap and no timestamp is billed twice', () => {
-    fc.assert(fc.property(setArb, fc.array(fc.integer({ min: 1000, max: 200_000 }), { maxLength: 4 }), fc.func(fc.integer()), (set, cuts, rnd) => {
-      const all = [...set, ...set].map((r, i) => ({ r, k: rnd(i) })).sort((a, b) => a.k - b.k).map((x) => x.r);
-      let ledger = open();
-      const windows: { id: bigint; from: number; to: number }[] = [];
-      const chunk = Math.ceil(all.length / (cuts.length + 1)) || 1;
-      for (let i = 0, c = 0; i < all.length; i += chunk, c++) {
-        ledger = ingestReports(ledger, all.slice(i, i + chunk)).ledger;
-        const s = settleReports(ledger, { upTo: cuts[c] ?? 1e9, policy: MAINNET_PRICING_POLICY });
-        ledger = s.ledger;
-        for (const b of s.bills) for (const w of b.windows) windows.push({ id: b.contractId, from: w.from, to: w.to });
+  // The chunked replay used by the next two properties: the set twice, shuffled, in chunks with a
+  // settle after each (at a random cut), then a final settle of everything.
+  function replay(mode: 'exact' | 'tfchain', set: IncomingReport[], cuts: number[], rnd: (i: number) => number) {
+    const all = [...set, ...set].map((r, i) => ({ r, k: rnd(i) })).sort((a, b) => a.k - b.k).map((x) => x.r);
+    let ledger = open(mode);
+    const windows: { id: bigint; from: number; to: number }[] = [];
+    const outcomes = new Map<string, string[]>();
+    const chunk = Math.ceil(all.length / (cuts.length + 1)) || 1;
+    const take = (bills: { contractId: bigint; windows: { from: number; to: number }[] }[]) => {
+      for (const b of bills) for (const w of b.windows) windows.push({ id: b.contractId, from: w.from, to: w.to });
+    };
+    for (let i = 0, c = 0; i < all.length; i += chunk, c++) {
+      const batch = all.slice(i, i + chunk);
+      const got = ingestReports(ledger, batch);
+      got.results.forEach((r, j) => outcomes.set(key(batch[j]!), [...(outcomes.get(key(batch[j]!)) ?? []), r.outcome]));
+      ledger = got.ledger;
+      const s = settleReports(ledger, { upTo: cuts[c] ?? 1e9, policy: MAINNET_PRICING_POLICY });
+      ledger = s.ledger;
+      take(s.bills);
+    }
+    take(settleReports(ledger, { upTo: 1e9, policy: MAINNET_PRICING_POLICY }).bills);
+    return { windows, outcomes };
+  }
+  const noOverlap = (windows: { id: bigint; from: number; to: number }[]) => {
+    for (const id of [1n, 2n]) {
+      const ws = windows.filter((w) => w.id === id).sort((x, y) => x.from - y.from);
+      for (let i = 1; i < ws.length; i++) expect(ws[i]!.from).toBeGreaterThanOrEqual(ws[i - 1]!.to);
+      expect(new Set(ws.map((w) => w.to)).size).toBe(ws.length);
+    }
+  };
+  const cutsArb = fc.array(fc.integer({ min: 1000, max: 200_000 }), { maxLength: 4 });
+
+  it('settles in between: each report is billed exactly once (accepted, or late for unbilled time) or refused as overlapping because its time was billed; no second is billed twice', () => {
+    fc.assert(fc.property(setArb, cutsArb, fc.func(fc.integer()), (set, cuts, rnd) => {
+      const { windows, outcomes } = replay('exact', set, cuts, rnd);
+      noOverlap(windows);
+      for (const r of set) {
+        const seen = outcomes.get(key(r))!;
+        // the first copy decides; the second is a duplicate, or refused again when the first was
+        const first = seen[0]!;
+        expect(['accepted', 'late', 'overlapping']).toContain(first);
+        for (const later of seen.slice(1)) expect(later).toBe(first === 'overlapping' ? 'overlapping' : 'duplicate');
+        const billedHere = windows.filter((w) => w.id === r.contractId && w.to === r.timestamp);
+        if (first === 'overlapping') {
+          expect(billedHere).toHaveLength(0);
+          // refused only because another report's billed window holds part of its own
+          const from = r.window === undefined ? r.timestamp - 1 : r.timestamp - r.window;
+          expect(windows.some((w) => w.id === r.contractId && w.to !== r.timestamp && w.from < r.timestamp && from < w.to)).toBe(true);
+        } else {
+          expect(billedHere).toHaveLength(1); // accepted and late reports: billed exactly once, none lost
+        }
       }
-      const s = settleReports(ledger, { upTo: 1e9, policy: MAINNET_PRICING_POLICY });
-      for (const b of s.bills) for (const w of b.windows) windows.push({ id: b.contractId, from: w.from, to: w.to });
-      for (const id of [1n, 2n]) {
-        const ws = windows.filter((w) => w.id === id).sort((x, y) => x.from - y.from);
-        for (let i = 1; i < ws.length; i++) expect(ws[i]!.from).toBeGreaterThanOrEqual(ws[i - 1]!.to);
-        expect(new Set(ws.map((w) => w.to)).size).toBe(ws.length);
+    }), { numRuns: 150 });
+  });
+
+  it("mode 'tfchain' (the chain's rule): with settles in between, billed windows never overlap, no timestamp billed twice, late reports never billed", () => {
+    fc.assert(fc.property(setArb, cutsArb, fc.func(fc.integer()), (set, cuts, rnd) => {
+      const { windows, outcomes } = replay('tfchain', set, cuts, rnd);
+      noOverlap(windows);
+      for (const r of set) {
+        const billed = windows.filter((w) => w.id === r.contractId && w.to === r.timestamp).length;
+        expect(billed).toBe(outcomes.get(key(r))![0] === 'late' ? 0 : 1);
       }
     }), { numRuns: 150 });
   });

@@ -17,26 +17,73 @@ describe('report ledger', () => {
   it('bills an hour window, one per timestamp; explicit outcomes for the rest', () => {
     let ledger = ledgerOpenContract(createReportLedger(), 1n, 1000);
     const a = ingestReports(ledger, [vm(4600, 2_000_000_000n), vm(4600, 2_000_000_000n), vm(900), { ...vm(5000), contractId: 9n }]);
-    expect(a.results.map((r) => r.outcome)).toEqual(['accepted', 'duplicate', 'late', 'rejected']);
+    expect(a.results.map((r) => r.outcome)).toEqual(['accepted', 'duplicate', 'rejected', 'rejected']);
+    expect(a.results[2]).toMatchObject({ error: 'billing.invalid_report', reason: "timestamp not after the contract's start" });
     expect(a.results[3]!.error).toBe('billing.unknown_contract');
     const s = settleReports(a.ledger, opts);
     expect(s.bills).toHaveLength(1);
     expect(s.bills[0]!.windows).toEqual([{ from: 1000, to: 4600, unitsUsd: 270_000n, cu: 200_000n, su: 40_000n, nu: 30_000n, nruBytes: 2_000_000_000n }]);
     ledger = s.ledger;
 
-    // after settling: a resend is a duplicate, an older report is late, neither billed
+    // after settling: a resend is a duplicate; an older report falls in billed time: overlapping, refused
+    const b = ingestReports(ledger, [vm(4600, 2_000_000_000n), vm(3000)]);
+    expect(b.results.map((r) => [r.outcome, r.reason])).toEqual([
+      ['duplicate', 'already settled'], ['overlapping', 'its time is already billed; refused, never billed'],
+    ]);
+    expect(b.ledger).toBe(ledger);
+  });
+
+  it("mode 'tfchain': a report at or before the settled time is late and never billed (the chain's rule, said out loud)", () => {
+    let ledger = ledgerOpenContract(createReportLedger({ mode: 'tfchain' }), 1n, 1000);
+    const a = ingestReports(ledger, [vm(4600, 2_000_000_000n), vm(4600, 2_000_000_000n), vm(900)]);
+    expect(a.results.map((r) => r.outcome)).toEqual(['accepted', 'duplicate', 'late']);
+    ledger = settleReports(a.ledger, opts).ledger;
     const b = ingestReports(ledger, [vm(4600, 2_000_000_000n), vm(3000)]);
     expect(b.results.map((r) => [r.outcome, r.reason])).toEqual([['duplicate', 'already settled'], ['late', 'window already settled']]);
     expect(b.ledger).toBe(ledger);
   });
 
-  it('an explicit window reaching into settled time is overlapping and billed only for its new part', () => {
+  it('an explicit window reaching into billed time is overlapping: refused, never billed; a fitting resend is accepted', () => {
     let ledger = ledgerOpenContract(createReportLedger(), 1n, 1000);
+    ledger = settleReports(ingestReports(ledger, [vm(4600)]).ledger, opts).ledger;
+    const r = ingestReports(ledger, [vm(8200, 0n, { window: 7200 })]);
+    expect(r.results[0]).toMatchObject({ outcome: 'overlapping', reason: 'window reaches into billed time; refused, never billed' });
+    expect(r.ledger).toBe(ledger);
+    expect(settleReports(r.ledger, opts).bills).toEqual([]);
+    const again = ingestReports(ledger, [vm(8200, 0n, { window: 3600 })]);
+    expect(again.results[0]!.outcome).toBe('accepted');
+    expect(settleReports(again.ledger, opts).bills[0]!.windows[0]).toMatchObject({ from: 4600, to: 8200, unitsUsd: 240_000n });
+  });
+
+  it("mode 'tfchain': the same report is overlapping but billed for its unsettled part", () => {
+    let ledger = ledgerOpenContract(createReportLedger({ mode: 'tfchain' }), 1n, 1000);
     ledger = settleReports(ingestReports(ledger, [vm(4600)]).ledger, opts).ledger;
     const r = ingestReports(ledger, [vm(8200, 0n, { window: 7200 })]);
     expect(r.results[0]!.outcome).toBe('overlapping');
     const s = settleReports(r.ledger, opts);
     expect(s.bills[0]!.windows[0]).toMatchObject({ from: 4600, to: 8200, unitsUsd: 240_000n });
+  });
+
+  it('a late report for unbilled time is billed at the next settle (a correction); one in billed time is refused', () => {
+    // a short explicit window leaves (1000, 96400] unbilled
+    let ledger = ledgerOpenContract(createReportLedger(), 1n, 1000);
+    let s = settleReports(ingestReports(ledger, [vm(100_000, 0n, { window: 3600 })]).ledger, opts);
+    expect(s.bills[0]!.windows[0]).toMatchObject({ from: 96_400, to: 100_000, unitsUsd: 240_000n });
+    expect(s.ledger.contracts.get(1n)!.gaps).toEqual([[1000, 96_400]]);
+    ledger = s.ledger;
+    const r = ingestReports(ledger, [vm(50_000, 5_000_000_000n, { window: 3600 }), vm(53_600), vm(99_000), vm(40_000, 0n, { window: 46_400 })]);
+    expect(r.results.map((x) => x.outcome)).toEqual(['late', 'late', 'overlapping', 'late']);
+    s = settleReports(r.ledger, opts);
+    // each late window billed once (240 000 units USD an hour: 39 000 s → 2 600 000); its traffic is
+    // already in the 100 000 report's counter increase: NU 0
+    expect(s.bills[0]!.windows.map((w) => [w.from, w.to, w.unitsUsd, w.nu, w.late])).toEqual([
+      [1000, 40_000, 2_600_000n, 0n, true], [46_400, 50_000, 240_000n, 0n, true], [50_000, 53_600, 240_000n, 0n, true],
+    ]);
+    expect(s.ledger.contracts.get(1n)!.billedUntil).toBe(100_000);
+    expect(s.ledger.contracts.get(1n)!.gaps).toEqual([[40_000, 46_400], [53_600, 96_400]]);
+    // now that time is billed: a report there is refused, and a window reaching back into it too
+    const t = ingestReports(s.ledger, [vm(45_000, 0n, { window: 7200 }), vm(52_000), vm(60_000, 0n, { window: 3600 })]);
+    expect(t.results.map((x) => x.outcome)).toEqual(['overlapping', 'overlapping', 'late']);
   });
 
   it('an explicit window shorter than the gap bills only the window', () => {
