@@ -55,3 +55,6 @@ export type { RmbHandler, RmbIncoming, RmbPeerInit, RmbReply, RmbRequestOptions 
 export { webSocketFactory } from './peer/socket.ts';
 export type { RmbSocket, SocketFactory, SocketHandlers } from './peer/socket.ts';
 export { DedupWindow } from './peer/dedup.ts';
+export type { DedupEntry, DedupStore } from './peer/dedup.ts';
+export { redisDedupStore } from './peer/redis-dedup.ts';
+export type { RedisDedupStoreOptions } from './peer/redis-dedup.ts';

@@ -32,6 +32,7 @@ it('export surface', () => {
       "openEnvelope",
       "parseRelayToken",
       "parseTwinsList",
+      "redisDedupStore",
       "redisQueue",
       "relayDomains",
       "runRelayCli",

@@ -9,6 +9,8 @@ import {
   encodeRmbEnvelope,
   newUid,
   nowSeconds,
+  type DedupStore,
+  redisDedupStore,
   redisQueue,
   signEnvelope,
   startRelay,
@@ -41,6 +43,66 @@ describe('redis queue', () => {
     await until(() => announced.length === 4);
     expect(new Set(announced)).toEqual(new Set(['9:s']));
     await q.close();
+  });
+});
+
+describe('receiver restart within the TTL (dedup store)', () => {
+  /** Twin 2 answers `work` and counts runs; it "restarts" (a new RmbPeer) between the two copies. */
+  async function replayAcrossRestart(store: () => Promise<DedupStore | undefined>): Promise<{ runs: number; replies: string[] }> {
+    const a = makeTwin(1);
+    const b = makeTwin(2);
+    const resolver = staticTwinResolver([a.twin, b.twin]);
+    const relay = await startRelay({ domain: 'relay1.test', resolver });
+    const sender = await rawAs(relay.url, a, 'caller');
+    let runs = 0;
+    const replies: string[] = [];
+    const env: RmbEnvelope = {
+      uid: newUid(),
+      timestamp: nowSeconds(),
+      expiration: 120,
+      source: { twin: 1, connection: 'caller' },
+      destination: { twin: 2 },
+      message: { kind: 'request', command: 'work' },
+      schema: 'application/json',
+      payload: { kind: 'plain', data: utf8ToBytes('{"n":1}') },
+      relays: [],
+    };
+    signEnvelope(env, a.identity);
+    const bytes = encodeRmbEnvelope(env);
+    try {
+      for (let life = 0; life < 2; life++) {
+        const dedupStore = await store();
+        const pb = new RmbPeer({ identity: b.identity, twinId: 2, relays: relay.url, resolver, ...(dedupStore === undefined ? {} : { dedupStore }) });
+        pb.handle('work', () => {
+          runs++;
+          return { ok: true };
+        });
+        await pb.connect();
+        sender.send(bytes); // the same signed request again, as a retrying sender sends it
+        const reply = await sender.next((e) => e.uid === env.uid);
+        replies.push(reply.message?.kind ?? '');
+        await pb.close();
+        await dedupStore?.close?.();
+      }
+    } finally {
+      sender.close();
+      await relay.close();
+    }
+    return { runs, replies };
+  }
+
+  it('with the default in-memory window a restarted receiver runs the handler again (documented)', async () => {
+    expect(await replayAcrossRestart(async () => undefined)).toEqual({ runs: 2, replies: ['response', 'response'] });
+  });
+
+  it('with redisDedupStore the handler runs once and the restarted receiver sends the stored reply', async () => {
+    const prefix = `dd${Date.now()}:`;
+    expect(await replayAcrossRestart(() => redisDedupStore({ url: redis.url, prefix }))).toEqual({ runs: 1, replies: ['response', 'response'] });
+    const db = new Redis(redis.url);
+    const keys = await db.keys(`${prefix}*`);
+    expect(keys.length).toBe(1);
+    expect(await db.ttl(keys[0]!)).toBeGreaterThan(100); // kept for the envelope's TTL (120 s)
+    db.disconnect();
   });
 });
 

@@ -10,7 +10,21 @@ export interface DedupEntry {
   until: number;
 }
 
-export class DedupWindow {
+/**
+ * Where a peer keeps its dedup entries. {@link DedupWindow} (the default) lives in the peer's
+ * memory, so a receiver restarted within the TTL may run a handler again for a retried request;
+ * a persistent store (e.g. {@link redisDedupStore}) keeps entries across restarts. `claim` must be
+ * atomic per key: of two concurrent claims of one key, exactly one gets `undefined`.
+ */
+export interface DedupStore {
+  /** Registers `key` until `deadline` (unix seconds); the existing entry for a duplicate, or undefined. */
+  claim(key: string, deadline: number, now: number): DedupEntry | undefined | Promise<DedupEntry | undefined>;
+  /** Stores the reply of a finished handler. */
+  settle(key: string, reply: Uint8Array): void | Promise<void>;
+  close?(): void | Promise<void>;
+}
+
+export class DedupWindow implements DedupStore {
   readonly #entries = new Map<string, DedupEntry>();
   readonly #minWindowSec: number;
   readonly #maxEntries: number;

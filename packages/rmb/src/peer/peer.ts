@@ -15,7 +15,7 @@ import { EnvelopeError, type OpenedEnvelope, openEnvelope, sealPayload, signEnve
 import { createRelayToken } from '../jwt.ts';
 import type { TwinResolver } from '../twin-resolver.ts';
 import { BusCipherCache } from '../bus-cipher-cache.ts';
-import { DedupWindow } from './dedup.ts';
+import { type DedupStore, DedupWindow } from './dedup.ts';
 import { type RmbSocket, type SocketFactory, webSocketFactory } from './socket.ts';
 
 /** What a handler receives for an incoming request. */
@@ -104,6 +104,12 @@ export interface RmbPeerInit {
   relayDomains?: string[];
   /** Minimum dedup window, s (default 300). */
   dedupWindowSec?: number;
+  /**
+   * Where dedup entries live (default: a {@link DedupWindow} in memory, lost when the process
+   * stops). A persistent store keeps a retried request from running its handler again after a
+   * receiver restart; the peer does not close it.
+   */
+  dedupStore?: DedupStore;
   /** Reports problems that have no caller to reject (bad frames, handler replies that fail). */
   onError?: (err: unknown) => void;
 }
@@ -174,7 +180,7 @@ export class RmbPeer {
   readonly #factory: SocketFactory;
   readonly #handlers = new Map<string, RmbHandler>();
   readonly #pending = new Map<string, Pending>();
-  readonly #dedup: DedupWindow;
+  readonly #dedup: DedupStore;
   readonly #cipher: BusCipherCache;
   readonly #self: RmbAddress;
   readonly #relayDomains: string[];
@@ -202,7 +208,7 @@ export class RmbPeer {
       timer: undefined,
     }));
     this.#factory = init.socketFactory ?? webSocketFactory();
-    this.#dedup = new DedupWindow(init.dedupWindowSec ?? 300);
+    this.#dedup = init.dedupStore ?? new DedupWindow(init.dedupWindowSec ?? 300);
     this.#cipher = new BusCipherCache(init.identity);
     this.#self = address(init.twinId, init.session);
     this.#relayDomains = init.relayDomains ?? urls.map(hostOf);
@@ -584,7 +590,7 @@ export class RmbPeer {
     const replyPk = (await this.#ownPublishedPk().catch(() => null)) === null ? null : sender.pk;
     const now = nowSeconds();
     const key = `${sessionKey(source)}|${env.uid}`;
-    const dup = this.#dedup.claim(key, envelopeDeadline(env), now);
+    const dup = await this.#dedup.claim(key, Math.max(envelopeDeadline(env), now + (this.#init.dedupWindowSec ?? 300)), now);
     if (dup !== undefined) {
       if (dup.reply !== undefined) this.#transmit(dup.reply);
       return;
@@ -615,7 +621,7 @@ export class RmbPeer {
         reply = await this.#sendReply(env, undefined, { code, message }, replyPk);
       }
     }
-    this.#dedup.settle(key, reply);
+    await this.#dedup.settle(key, reply);
   }
 
   /** Builds, signs and sends a response or error reply to `req`'s source; returns its bytes. */
