@@ -104,6 +104,57 @@ describe('seed reports and updates (§8.4)', () => {
   });
 });
 
+describe('seed reports after a jump in chain time', () => {
+  // chain-and-billing.md §15: the seed chain priced a report over `secs = timestamp − last_updated`,
+  // the time since the contract's previous report. So after a gap (node down, chain time jumping
+  // ahead) one report at the current boundary covers the whole gap with its exact duration; the
+  // node does not replay the boundaries it did not see (zos's seed reporter did not either), since
+  // it would have to invent the usage of windows it never observed. §8.4: the report counts the
+  // workloads `ok` now plus those deleted after the previous report, here during the gap.
+  it('48 periods later: one report at the current boundary, spanning the 48 periods since the previous one', async () => {
+    const { dave } = grid.users;
+    const node = grid.nodes[0]!;
+    const d = diskDeployment(dave.twinId, 1, 'across a gap');
+    (d['workloads'] as Json[]).push({ version: 0, name: 'v2', type: 'volume', metadata: '', description: '', data: { size: 2 * GiB } });
+    const contractId = await dave.createContract(node.node.nodeId, d);
+    await dave.call(node.twinId, 'zos.deployment.deploy', dave.sign(d));
+    await waitFor(node, dave.twinId, contractId, allIn('ok'));
+    await node.node.flushOutbox();
+    const from = (await grid.client.getBlock()).number + 1;
+    await grid.client.warp(3600);
+    const t1 = (await grid.client.getBlock()).timestamp;
+    await node.node.report(); // a boundary: the report before the gap
+    await node.node.flushOutbox();
+
+    await grid.client.warp(48 * 3600);
+    // during the gap an update removes the volume (§8.4: still counted, deleted in the window)
+    const next = JSON.parse(JSON.stringify(d)) as Json;
+    next['version'] = 1;
+    next['workloads'] = [(next['workloads'] as Json[])[0]];
+    next['signature_requirement'] = { ...(next['signature_requirement'] as Json), signatures: [] };
+    await dave.updateContract(contractId, next);
+    await dave.call(node.twinId, 'zos.deployment.update', dave.sign(next));
+    await waitFor(node, dave.twinId, contractId, (r) => r.head.version === 1 && r.job === null && r.workloads.length === 1);
+    const t2 = (await grid.client.getBlock()).timestamp;
+    await node.node.report();
+    await node.node.report(); // nothing more is due
+    await node.node.flushOutbox();
+
+    const seed = grid.chain
+      .eventsFrom(from)
+      .filter((e) => e.name.startsWith('ConsumptionReport') && (e.data['report'] as { contractId: bigint }).contractId === contractId)
+      .map((e) => e.data['report'] as { timestamp: number; sru: bigint });
+    expect(seed.map((r) => r.timestamp)).toEqual([Math.floor(t1 / 3600) * 3600, Math.floor(t2 / 3600) * 3600]);
+    // the second report's span on the chain (§15 secs): the whole gap, 48 periods or more
+    const span = seed[1]!.timestamp - seed[0]!.timestamp;
+    expect(span).toBe(Math.floor(t2 / 3600) * 3600 - Math.floor(t1 / 3600) * 3600);
+    expect(span >= 48 * 3600).toBe(true);
+    // d1 (1 GiB, ok) + v2 (2 GiB, deleted by the update during the gap)
+    expect(seed[0]!.sru).toBe(3n * BigInt(GiB));
+    expect(seed[1]!.sru).toBe(3n * BigInt(GiB));
+  });
+});
+
 // Reports decided while the chain cannot be reached wait in the node's outbox and are delivered
 // when it comes back, once. The chain is chain-sim behind its JSON-RPC server; the outage is
 // real (the server is closed and opened again on the same port). A reply lost after the chain
