@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deploymentHash } from '@sc4it/hash';
+import { createHash } from 'node:crypto';
+import { gridClientOracle } from '@sc4it/conformance/testing';
 import { allIn, startGrid, vmDeployment, waitFor, type Grid, type Json } from './harness.ts';
 
 // Expected values come from the spec (deployment-hash.md §6–§8) and from chain-sim's state (the
@@ -117,8 +118,28 @@ describe('deploy over the bus', () => {
     expect(version).toHaveProperty('zos');
   });
 
-  it('the hash the node checks is the one @sc4it/hash computes', () => {
-    const d = vmDeployment(1);
-    expect(deploymentHash(d)).toMatch(/^[0-9a-f]{32}$/);
+  it('the hash the node checks is the one grid_client computes (MD5 of the challenge), independently of @sc4it/hash', async () => {
+    // oracles: @threefold/grid_client 2.9.2's Deployment.challenge()/challenge_hash() (through
+    // @sc4it/conformance/testing) and node:crypto MD5 over that challenge (spec §3)
+    const oracle = gridClientOracle();
+    const { bob } = grid.users;
+    const node = grid.nodes[1]!;
+    const d = vmDeployment(bob.twinId, { subnet: 11, description: 'hash from the oracle' });
+    const expected = oracle.hash(d);
+    expect(createHash('md5').update(oracle.challenge(d), 'utf8').digest('hex')).toBe(expected);
+    // the contract carries the oracle's hash, not ours: the node must find it equal (§6.3 step 4)
+    const contractId = await bob.createContract(node.node.nodeId, d, 0, expected);
+    expect(oracle.hash(d)).toBe(expected); // contract_id is not part of the challenge
+    await bob.call(node.twinId, 'zos.deployment.deploy', bob.sign(d));
+    await waitFor(node, bob.twinId, contractId, allIn('ok'));
+    // and a contract under the hash of a different challenge (one more byte of description) is refused
+    const other = vmDeployment(bob.twinId, { subnet: 12, description: 'hash from the oracle' });
+    const wrong = oracle.hash({ ...other, description: 'hash from the oracle!' });
+    const otherId = await bob.createContract(node.node.nodeId, other, 0, wrong);
+    await bob.call(node.twinId, 'zos.deployment.deploy', bob.sign(other));
+    const rec = await waitFor(node, bob.twinId, otherId, (r) => r.history.some((h) => h.result.state === 'error'));
+    expect(rec.history.filter((h) => h.result.state === 'error').map((h) => h.result.message)).toEqual(
+      Array(3).fill('contract hash does not match deployment hash'),
+    );
   });
 });
