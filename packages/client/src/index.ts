@@ -28,7 +28,7 @@ export { auditDeployment, chainTwinKeys } from './audit.ts';
 export type { AuditReport, AuditFinding, AuditOptions } from './audit.ts';
 export { deploymentToWire, deploymentFromJson, stripResults } from './wire.ts';
 export { TwinAgent, collectSignatures } from './twin-agent.ts';
-export type { TwinAgentInit, Proposal, AgentEvent, CollectResult } from './twin-agent.ts';
+export type { TwinAgentInit, Proposal, AgentEvent, CollectResult, NonceStore } from './twin-agent.ts';
 export {
   commandTwin,
   signTwinCommand,

@@ -41,9 +41,32 @@ export interface TwinAgentInit {
   cosignTimeoutMs?: number;
   /** Oldest accepted command, seconds (also the clock skew tolerated ahead). @default 300 */
   maxAgeSec?: number;
+  /**
+   * Where the nonces of accepted commands are kept, so that a command captured on the bus cannot
+   * be replayed after the agent restarts (`sc4it twin serve` keeps them in a file under its state
+   * folder). Without a store the nonces live in memory only, and the agent then refuses every
+   * command issued before it started (`rpc.before_start`): a restart never reopens a command's
+   * freshness window (a command signed in the very second of the start is still accepted).
+   */
+  nonceStore?: NonceStore;
   /** Defaults for deployments made on command (e.g. `timeoutMs`). */
   deployDefaults?: Partial<Pick<DeployOptions, 'timeoutMs' | 'policy' | 'cancelOnFailure'>>;
   onEvent?: (event: AgentEvent) => void;
+}
+
+/**
+ * Persistence of the agent's seen command nonces. Keys are `<issuer twin>:<nonce>`, values the
+ * unix second the command was accepted; entries older than twice `maxAgeSec` are dropped (such a
+ * command is refused as expired anyway).
+ */
+export interface NonceStore {
+  /** The nonces kept so far; called once, before the first command is checked. */
+  load(): Record<string, number> | Promise<Record<string, number>>;
+  /**
+   * Keeps the current set; called after a command passed every check and before it runs. When it
+   * throws, the command is refused (`rpc.nonce_store`) and does not run.
+   */
+  save(nonces: Record<string, number>): void | Promise<void>;
 }
 
 function jsonable(value: unknown): unknown {
@@ -73,6 +96,9 @@ export class TwinAgent {
   readonly #nonces = new Map<string, number>();
   readonly #proposals = new Map<string, Proposal>();
   #running = false;
+  #startedAt = 0;
+  #loaded: Promise<void> | null = null;
+  #saving: Promise<void> = Promise.resolve();
 
   constructor(init: TwinAgentInit) {
     if (init.client.peer === null) throw new TransportError('transport.no_bus', 'the digital twin needs a client connected to a relay');
@@ -85,6 +111,16 @@ export class TwinAgent {
   start(): this {
     const peer = this.client.peer!;
     this.#running = true;
+    this.#startedAt = Math.floor(Date.now() / 1000);
+    const store = this.#init.nonceStore;
+    // loaded once; a failed load refuses commands (rpc.nonce_store) until the agent is restarted
+    this.#loaded ??= store === undefined
+      ? Promise.resolve()
+      : Promise.resolve()
+          .then(() => store.load())
+          .then((kept) => {
+            for (const [k, t] of Object.entries(kept ?? {})) if (typeof t === 'number' && Number.isFinite(t)) this.#nonces.set(k, t);
+          });
     peer.handle(TWIN_COMMANDS.command, (req) => this.#guard(() => this.#onCommand(req)));
     peer.handle(TWIN_COMMANDS.cosign, (req) => this.#guard(() => this.#onCosign(req)));
     peer.handle(TWIN_COMMANDS.cosignStatus, (req) => this.#guard(() => this.#onCosignStatus(req)));
@@ -153,12 +189,37 @@ export class TwinAgent {
     if (req.sender.id !== cmd.issuer) this.#refuse('rpc.unauthorized', `the command is signed by twin ${cmd.issuer} but was sent by twin ${req.sender.id}`, cmd.issuer);
     if (cmd.agent !== this.client.twinId) this.#refuse('rpc.wrong_agent', `the command is for twin ${cmd.agent}, not ${this.client.twinId}`, cmd.issuer);
     if (Math.abs(now - cmd.issuedAt) > maxAge) this.#refuse('rpc.expired', `the command was issued ${now - cmd.issuedAt} s ago (limit ${maxAge} s)`, cmd.issuer);
+    const store = this.#init.nonceStore;
+    if (store === undefined && cmd.issuedAt < this.#startedAt) {
+      // nonces seen before a restart are lost: only commands issued since the start can be told apart
+      this.#refuse('rpc.before_start', `the command was issued ${this.#startedAt - cmd.issuedAt} s before this digital twin started (it keeps no record of earlier commands)`, cmd.issuer);
+    }
+    try {
+      await this.#loaded;
+    } catch (err) {
+      throw new Sc4itError('rpc.nonce_store', `the record of received commands could not be read: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    const key = `${cmd.issuer}:${cmd.nonce}`;
     for (const [n, t] of this.#nonces) if (t < now - 2 * maxAge) this.#nonces.delete(n);
-    if (this.#nonces.has(cmd.nonce)) this.#refuse('rpc.replayed', 'this command was already received (same nonce)', cmd.issuer);
+    if (this.#nonces.has(key)) this.#refuse('rpc.replayed', 'this command was already received (same nonce)', cmd.issuer);
     if (!(await verifyTwinCommand(cmd, chainTwinKeys(this.client.chain)))) {
       this.#refuse('crypto.bad_signature', `the command's signature does not verify against twin ${cmd.issuer}'s key on chain`, cmd.issuer);
     }
-    this.#nonces.set(cmd.nonce, now);
+    // checked again: the same command may have arrived twice while the signature was checked
+    if (this.#nonces.has(key)) this.#refuse('rpc.replayed', 'this command was already received (same nonce)', cmd.issuer);
+    this.#nonces.set(key, now);
+    if (store !== undefined) {
+      const snapshot = Object.fromEntries(this.#nonces);
+      const saved = this.#saving.then(() => store.save(snapshot));
+      this.#saving = saved.catch(() => undefined);
+      try {
+        await saved;
+      } catch (err) {
+        // not recorded, so not run: a restart could not refuse it again
+        this.#nonces.delete(key);
+        throw new Sc4itError('rpc.nonce_store', `the command could not be recorded, so it was not run: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
+    }
     this.#emit({ kind: 'command', message: `${cmd.op} from twin ${cmd.issuer}`, issuer: cmd.issuer });
     const c = this.client;
     const a = cmd.args;

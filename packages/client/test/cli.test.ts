@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { deploymentHash } from '@sc4it/hash';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '@sc4it/types';
-import { GridClient, commandTwin } from '../src/index.ts';
+import { GridClient, TWIN_COMMANDS, commandTwin, signTwinCommand, unwrapReply } from '../src/index.ts';
 import { startGrid, type Grid } from './harness.ts';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -189,26 +189,34 @@ describe('sc4it CLI (child process)', () => {
     await bobClient.close();
   });
 
-  it('twin serve: a digital twin in its own process deploys and cancels on a signed command', async () => {
+  it('twin serve: a digital twin in its own process deploys and cancels on signed commands, and refuses a replay after a restart', async () => {
     const assistant = await grid.newUser();
     const a = await GridClient.connect({ chain: grid.client, identity: assistant.identity, relay: grid.relay.url });
-    const child: ChildProcess = spawn(process.execPath, ['--conditions=sc4it-source', '--import', 'tsx', BIN, 'twin', 'serve', '--authorize', String(a.twinId)], {
-      cwd: pkg,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    const ready = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('\n')) resolve(out);
+    const stateDir = mkdtempSync(join(tmpdir(), 'sc4it-twin-state-'));
+    const serve = async () => {
+      const child: ChildProcess = spawn(process.execPath, ['--conditions=sc4it-source', '--import', 'tsx', BIN, 'twin', 'serve', '--authorize', String(a.twinId), '--state-dir', stateDir], {
+        cwd: pkg,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      child.on('close', (code) => reject(new Error(`twin serve exited ${code}: ${log}`)));
-    });
-    const userTwin = Number(/twin (\d+)/.exec(ready)![1]);
-    expect(ready).toContain(`authorized ${a.twinId}`);
+      const out = { log: '' };
+      child.stderr!.on('data', (d: Buffer) => (out.log += d.toString()));
+      const ready = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          text += d.toString();
+          if (text.includes('\n')) resolve(text);
+        });
+        child.on('close', (code) => reject(new Error(`twin serve exited ${code}: ${out.log}`)));
+      });
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      return { child, ready, out, stop: async () => (child.kill('SIGTERM'), await exited) };
+    };
+    const first = await serve();
+    const userTwin = Number(/twin (\d+)/.exec(first.ready)![1]);
+    expect(first.ready).toContain(`authorized ${a.twinId}`);
+    const nonceFile = join(stateDir, `twin-${userTwin}-nonces.json`);
+    expect(first.ready).toContain(`commands recorded in ${nonceFile}`);
     const r = await commandTwin<{ contractId: string; workloads: { state: string }[] }>(a.peer!, a.identity, userTwin, 'deploy', {
       nodeId: grid.nodes[0]!.id,
       deployment: a.vm({ name: 'agentvm' }),
@@ -222,11 +230,28 @@ describe('sc4it CLI (child process)', () => {
     const denied = await sc4it(['twin', 'send', 'contracts', '--agent', String(userTwin)], { SC4IT_MNEMONIC: (await grid.newUser()).mnemonic });
     expect(denied.code).toBe(1);
     expect(denied.stderr).toMatch(/^sc4it: error \[rpc\.unauthorized\]: twin \d+ is not authorised to command this twin$/m);
-    await commandTwin(a.peer!, a.identity, userTwin, 'cancel', { contractId: r.contractId });
-    expect(log).toContain(`command: deploy from twin ${a.twinId}`);
-    const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
-    child.kill('SIGTERM');
-    expect(await exit).toBe(0);
+    // a command someone captured on the bus, sent once before the restart
+    const captured = signTwinCommand(a.identity, a.twinId, userTwin, 'contracts', {});
+    const send = async (payload: unknown) => unwrapReply((await a.peer!.request(userTwin, TWIN_COMMANDS.command, JSON.stringify(payload))).json());
+    expect(await send(captured)).toEqual(expect.arrayContaining([expect.objectContaining({ contractId: r.contractId })]));
+    expect(first.out.log).toContain(`command: deploy from twin ${a.twinId}`);
+    expect(await first.stop()).toBe(0);
+    expect(Object.keys(JSON.parse(readFileSync(nonceFile, 'utf8')) as object)).toContain(`${a.twinId}:${captured.nonce}`);
+
+    // restarted on the same state folder: the replay is refused, new commands work
+    const second = await serve();
+    await expect(send(captured)).rejects.toMatchObject({ code: 'rpc.replayed' });
+    const cancelledOn = (id: string) => grid.chain.eventsFrom(0).filter((e) => e.name === 'NodeContractCanceled' && String(e.data['contractId']) === id);
+    expect((await grid.client.getContract(BigInt(r.contractId)))?.state.kind).not.toBe('Deleted');
+    expect(cancelledOn(r.contractId)).toEqual([]);
+    const cancelled = await commandTwin<{ contractId: string; freedIps: string[] }>(a.peer!, a.identity, userTwin, 'cancel', { contractId: r.contractId });
+    expect(cancelled.contractId).toBe(r.contractId);
+    // the cancel happened on chain, by the user's twin: the contract is gone and the chain says why
+    expect((await grid.client.getContract(BigInt(r.contractId)))?.state.kind ?? 'Deleted').toBe('Deleted');
+    expect(cancelledOn(r.contractId).map((e) => e.data)).toEqual([expect.objectContaining({ twinId: userTwin, nodeId: grid.nodes[0]!.id, cause: 'CanceledByUser' })]);
+    expect(second.out.log).toMatch(/refused: this command was already received/);
+    expect(second.out.log).toContain(`command: cancel from twin ${a.twinId}`);
+    expect(await second.stop()).toBe(0);
     await a.close();
   });
 });

@@ -2,7 +2,7 @@ import { verifyDeployment } from '@sc4it/crypto';
 import { deploymentHash } from '@sc4it/hash';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '@sc4it/types';
-import { GridClient, TWIN_COMMANDS, TwinAgent, collectSignatures, commandTwin, signTwinCommand, unwrapReply } from '../src/index.ts';
+import { GridClient, TWIN_COMMANDS, TwinAgent, collectSignatures, commandTwin, signTwinCommand, unwrapReply, type NonceStore } from '../src/index.ts';
 import { startGrid, type Grid } from './harness.ts';
 
 let grid: Grid;
@@ -143,6 +143,48 @@ describe('digital twin: deploys, updates and cancels on signed commands', () => 
     expect((await grid.client.getContract(BigInt(deployed.contractId)))?.state.kind ?? 'Deleted').toBe('Deleted');
     expect(events.filter((e) => e === 'refused').length).toBe(5);
     for (const c of [user, assistant, stranger]) await c.close();
+  });
+});
+
+describe('digital twin restarts: a captured command is not accepted again', () => {
+  const sendAs = (from: GridClient, to: number) => async (payload: unknown) => unwrapReply((await from.peer!.request(to, TWIN_COMMANDS.command, JSON.stringify(payload))).json());
+
+  it('with a nonce store: a replay after the restart is refused, a command still in flight is not', async () => {
+    const [user, assistant] = [await connect(), await connect()];
+    const kept: { saved: Record<string, number> } = { saved: {} };
+    const store: NonceStore = { load: () => ({ ...kept.saved }), save: (n) => void (kept.saved = { ...n }) };
+    const first = new TwinAgent({ client: user, authorized: [assistant.twinId], nonceStore: store }).start();
+    const send = sendAs(assistant, user.twinId);
+    const captured = signTwinCommand(assistant.identity, assistant.twinId, user.twinId, 'contracts', {});
+    const inFlight = signTwinCommand(assistant.identity, assistant.twinId, user.twinId, 'contracts', {});
+    expect(await send(captured)).toEqual([]);
+    expect(Object.keys(kept.saved)).toEqual([`${assistant.twinId}:${captured.nonce}`]);
+    first.stop();
+    // "restart": a new agent for the same user, with the same store (the process state is gone)
+    const second = new TwinAgent({ client: user, authorized: [assistant.twinId], nonceStore: store }).start();
+    await expect(send(captured)).rejects.toMatchObject({ code: 'rpc.replayed' });
+    expect(await send(inFlight)).toEqual([]); // signed before the restart, never received: accepted once
+    await expect(send(inFlight)).rejects.toMatchObject({ code: 'rpc.replayed' });
+    second.stop();
+    // a store that cannot record: the command is refused and not run
+    const broken = new TwinAgent({ client: user, authorized: [assistant.twinId], nonceStore: { load: () => ({}), save: () => { throw new Error('disk full'); } } }).start();
+    const cancel = signTwinCommand(assistant.identity, assistant.twinId, user.twinId, 'cancel', { contractId: '1' });
+    await expect(send(cancel)).rejects.toMatchObject({ code: 'rpc.nonce_store', message: expect.stringContaining('disk full') });
+    broken.stop();
+    for (const c of [user, assistant]) await c.close();
+  });
+
+  it('without a store: commands issued before the agent started are refused', async () => {
+    const [user, assistant] = [await connect(), await connect()];
+    const send = sendAs(assistant, user.twinId);
+    const now = Math.floor(Date.now() / 1000);
+    // fresh by the 300 s rule, but from before this agent existed: its nonce could have been seen by an earlier run
+    const captured = signTwinCommand(assistant.identity, assistant.twinId, user.twinId, 'contracts', {}, now - 10);
+    const agent = new TwinAgent({ client: user, authorized: [assistant.twinId] }).start();
+    await expect(send(captured)).rejects.toMatchObject({ code: 'rpc.before_start' });
+    expect(await send(signTwinCommand(assistant.identity, assistant.twinId, user.twinId, 'contracts', {}))).toEqual([]);
+    agent.stop();
+    for (const c of [user, assistant]) await c.close();
   });
 });
 

@@ -1,4 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { identityFromMnemonic, type MultisigPolicy } from '@sc4it/crypto';
 import { deploymentHash } from '@sc4it/hash';
@@ -10,6 +12,7 @@ import { commandTwin, type TwinOp } from '../twin-command.ts';
 import { formatBytes, formatTft } from '../units.ts';
 import { deploymentFromJson, stripResults } from '../wire.ts';
 import { table, toJson } from './format.ts';
+import { fileNonceStore } from './nonce-file.ts';
 
 export const USAGE = `usage: sc4it [options] <command> [args]
 
@@ -30,8 +33,10 @@ commands:
   multisig status <file> [--policy p]
   multisig collect <file> [--twins 8,9] [--timeout s] [--out f]
                                  ask co-signers' digital twins over the bus
-  twin serve --authorize <twin,...> [--cosign-for <twin,...>]
-                                 run your digital twin on the bus until stopped
+  twin serve --authorize <twin,...> [--cosign-for <twin,...>] [--state-dir <dir>]
+                                 run your digital twin on the bus until stopped; the
+                                 commands it accepted are kept in <dir>/twin-<id>-nonces.json
+                                 so none can be replayed after a restart
   twin send <deploy|update|cancel|contracts|show> --agent <twin> [--file f] [--node id] [--contract id]
   whoami                         your twin, account and balance
 
@@ -41,6 +46,7 @@ options (or environment):
   --relay-domain <d>    SC4IT_RELAY_DOMAIN  relay domain published on your twin (default: relay host)
   --mnemonic <words>    SC4IT_MNEMONIC    your account
   --key-type <t>        SC4IT_KEY_TYPE    sr25519 (default) or ed25519
+  --state-dir <dir>     SC4IT_STATE_DIR   the CLI's own records (default ~/.sc4it)
   --json                machine-readable output on stdout
   --quiet               no progress lines
 `;
@@ -108,6 +114,7 @@ const OPTIONS = {
   agent: { type: 'string' },
   file: { type: 'string' },
   'seal-for': { type: 'string' },
+  'state-dir': { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -458,14 +465,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         if (sub === 'serve') {
           const authorized = twinList(values.authorize, 'authorize');
           const cosign = twinList(values['cosign-for'], 'cosign-for');
+          const stateDir = values['state-dir'] ?? io.env['SC4IT_STATE_DIR'] ?? join(homedir(), '.sc4it');
           const g = await openGrid(true);
+          const nonceFile = join(stateDir, `twin-${g.twinId}-nonces.json`);
           const agent = new TwinAgent({
             client: g,
             authorized,
             cosign,
+            nonceStore: fileNonceStore(nonceFile),
             onEvent: (e) => io.stderr(`[twin ${g.twinId}] ${e.kind}: ${e.message}\n`),
           }).start();
-          io.stdout(json ? `${toJson({ ready: true, twinId: g.twinId, authorized, cosign })}\n` : `sc4it twin ready: twin ${g.twinId} authorized ${authorized.join(',') || 'none'} cosign-for ${cosign.join(',') || 'none'}\n`);
+          io.stdout(
+            json
+              ? `${toJson({ ready: true, twinId: g.twinId, authorized, cosign, nonceFile })}\n`
+              : `sc4it twin ready: twin ${g.twinId} authorized ${authorized.join(',') || 'none'} cosign-for ${cosign.join(',') || 'none'} commands recorded in ${nonceFile}\n`,
+          );
           await (io.stopSignal ?? new Promise<void>(() => {}));
           agent.stop();
           return 0;
