@@ -11,8 +11,9 @@
  * 2. peers: RmbPeer ↔ RmbPeer request/response, 1 KiB signed + encrypted both ways (16 in flight):
  *    what an application sees; sc4it relay vs bare forwarder.
  * 3. real client: @threefold/rmb_direct_client 2.9.2 → RmbPeer through the sc4it relay.
- * 4. 1000 authenticated peers connected to one relay; 500 pairs bounce envelopes (1 in flight
- *    each); round trips/s and p50/p99 under that load.
+ * 4. 1000 raw ws clients (not RmbPeer) in this process, each authenticated to the relay with its
+ *    own JWT (1000 ed25519 twins); 500 pairs bounce envelopes built once per pair (signed and
+ *    encrypted, 1 KiB; no crypto per message), 1 in flight each; round trips/s and p50/p99.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -312,7 +313,7 @@ async function main(): Promise<void> {
   const connectMs = performance.now() - tc;
   const pairs: [Member, Member][] = [];
   for (let i = 0; i + 1 < N; i += 2) pairs.push([members[i + 2]!, members[i + 3]!]);
-  const loaded = await bounce(relay.url, pairs, 1, SECONDS, `load: ${N} peers connected, ${pairs.length} pairs × 1 in flight`, sockets);
+  const loaded = await bounce(relay.url, pairs, 1, SECONDS, `load: ${N} raw ws clients (own JWT each), ${pairs.length} pairs × 1 in flight, pre-built envelopes`, sockets);
   console.log(`  ${N} authenticated connections opened in ${(connectMs / 1000).toFixed(1)} s`);
   console.log(fmt(loaded));
   results.push(loaded);
