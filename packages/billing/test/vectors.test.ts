@@ -19,6 +19,19 @@ function checkKnownResult(t: VectorTest): void {
   expect(['valid', 'invalid']).toContain(t.result);
 }
 
+/** An invalid vector: `run` throws a BillingError with the vector's code. */
+function expectBillingError(t: VectorTest, run: () => unknown): void {
+  expect(t.result).toBe('invalid');
+  let caught: unknown;
+  try {
+    run();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(BillingError);
+  expect((caught as BillingError).code).toBe(t.error);
+}
+
 describe('billing/units vectors', () => {
   const file = loadVectors('billing', 'units');
   for (const { group, test } of eachTest(file)) {
@@ -31,6 +44,8 @@ describe('billing/units vectors', () => {
         const u = resourceUnits(resOf(test.resources), MAINNET_PRICING_POLICY);
         expect(u.cu.toString()).toBe(test.cuRaw);
         expect(u.su.toString()).toBe(test.suRaw);
+      } else if (group.type === 'InvalidResourceUnits') {
+        expectBillingError(test, () => resourceUnits(resOf(test.resources), MAINNET_PRICING_POLICY));
       } else throw new Error(`unknown group ${group.type}`);
     });
   }
@@ -94,20 +109,19 @@ describe('billing/cost vectors', () => {
           expect(unitsUsdToTft(BigInt(str(test.unitsUsd)), price).toString()).toBe(test.tftPlanck);
           return;
         }
-        case 'InvalidCostInput': {
-          const run = (): unknown => contractCost({
+        case 'InvalidCostInput':
+          expectBillingError(test, () => contractCost({
             kind: test.kind as ContractKind, seconds: BigInt(str(test.seconds)), policy: policyOf(test),
             ...(test.resources === undefined ? {} : { resources: resOf(test.resources) }),
             ...(test.publicIps === undefined ? {} : { publicIps: test.publicIps as number }),
-          });
-          expect(run).toThrow(BillingError);
-          try {
-            run();
-          } catch (e) {
-            expect((e as BillingError).code).toBe(test.error);
-          }
+            ...(test.extraFeeMusd === undefined ? {} : { extraFeeMusd: BigInt(str(test.extraFeeMusd)) }),
+          }));
           return;
-        }
+        case 'InvalidTftConversion':
+          expectBillingError(test, () => unitsUsdToTft(BigInt(str(test.unitsUsd)), {
+            priceMusd: test.priceMusd as number, minMusd: test.minMusd as number, maxMusd: test.maxMusd as number,
+          }));
+          return;
         default:
           throw new Error(`unknown group ${group.type}`);
       }
@@ -120,6 +134,11 @@ describe('billing/discount vectors', () => {
   for (const { group, test } of eachTest(file)) {
     it(`${group.type} #${test.tcId} ${test.comment}`, () => {
       checkKnownResult(test);
+      if (group.type === 'InvalidDiscountInput') {
+        return expectBillingError(test, () => discount(BigInt(str(test.amountPlanck)), {
+          seconds: BigInt(str(test.seconds)), balancePlanck: BigInt(str(test.balancePlanck)), certified: test.certified as boolean,
+        }));
+      }
       const d = discount(BigInt(str(test.amountPlanck)), {
         seconds: BigInt(str(test.seconds)), balancePlanck: BigInt(str(test.balancePlanck)), certified: test.certified as boolean,
       });
@@ -157,7 +176,24 @@ describe('billing/percent vectors', () => {
           farmer: test.farmer, foundation: test.foundation, stakingPool: test.stakingPool, certifiedSales: test.certifiedSales,
           solutionProviders: test.solutionProviders, burned: test.burned,
         });
+      } else if (group.type === 'InvalidPayout') {
+        expectBillingError(test, () => payout(BigInt(str(test.amountPlanck)), test.model as BillingModel, {
+          kind: test.kind as ContractKind, additionalPlanck: BigInt(str(test.additionalPlanck)),
+          solutionProviderTakes: test.solutionProviderTakes as number[],
+        }));
       } else throw new Error(`unknown group ${group.type}`);
     });
   }
+});
+
+describe('invalid vectors: one per BillingError code at least', () => {
+  it('billing.invalid_input, billing.overflow and billing.division_by_zero each have one', () => {
+    const codes = new Set<string>();
+    for (const topic of ['units', 'cost', 'discount', 'percent', 'grace', 'reports']) {
+      for (const { test } of eachTest(loadVectors('billing', topic))) if (test.result === 'invalid') codes.add(test.error!);
+    }
+    for (const c of ['billing.invalid_input', 'billing.overflow', 'billing.division_by_zero', 'billing.invalid_report', 'billing.unknown_contract', 'billing.contract_closed']) {
+      expect(codes.has(c), c).toBe(true);
+    }
+  });
 });

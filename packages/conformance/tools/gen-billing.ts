@@ -1,4 +1,4 @@
-// Generates vectors/billing/{units,cost,discount,percent}_test.json.
+// Generates vectors/billing/{units,cost,discount,percent}_test.json (grace and reports: gen-billing-state.ts).
 //
 // Expected values come from two places, recorded per test in `source`:
 // - the spec's fixed assertions (chain-and-billing.md §18: tfchain tests.rs `test_cu_calculation`,
@@ -100,7 +100,13 @@ const randomSeconds = (): bigint => (next() % 3 === 0 ? big(1_000_000n) + 1n : p
     'policy unit, Gigabytes) as U64F64; SU = hru/1200 + sru/200; CU = min(max(mru/4, cru/2), max(mru/8, cru),',
     'max(mru/2, cru/4)). CuFromGib takes cru and mru already in GiB and gives CU as an integer;',
     'ResourceUnits takes bytes and gives the U64F64 raw bits (value x 2^64) of CU and SU as decimal strings.',
-  ], { Derived: { bugType: 'FUNCTIONALITY', description: 'derived from the spec rules with the rational reference' } }, [cuSpec, ru]);
+  ], {
+    Derived: { bugType: 'FUNCTIONALITY', description: 'derived from the spec rules with the rational reference' },
+    BadInput: { bugType: 'MALFORMED', description: 'input outside the domain; a typed error is expected' },
+  }, [cuSpec, ru, { type: 'InvalidResourceUnits', tests: [
+    { tcId: 0, comment: 'negative sru', flags: ['BadInput'], source: 'rule: resources are u64 (spec §1.1)', result: 'invalid', error: 'billing.invalid_input', resources: { cru: '1', mru: '0', sru: '-1', hru: '0' } },
+    { tcId: 0, comment: 'hru beyond u64', flags: ['BadInput'], source: 'rule: resources are u64 (spec §1.1)', result: 'invalid', error: 'billing.invalid_input', resources: { cru: '1', mru: '0', sru: '0', hru: s(1n << 64n) } },
+  ] }]);
 }
 
 // ---- cost -------------------------------------------------------------------------------------
@@ -232,6 +238,13 @@ const randomSeconds = (): bigint => (next() % 3 === 0 ? big(1_000_000n) + 1n : p
     { tcId: 0, comment: 'sru beyond u64', flags: ['BadInput'], source: 'rule: resources are u64 (spec §1.1)', result: 'invalid', error: 'billing.invalid_input', kind: 'node', policy: 'mainnet', resources: { cru: '1', mru: '0', sru: s(1n << 64n), hru: '0' }, publicIps: 0, seconds: '3600' },
     { tcId: 0, comment: 'negative seconds', flags: ['BadInput'], source: 'rule: elapsed time saturates at 0 on chain; a negative input is a caller bug', result: 'invalid', error: 'billing.invalid_input', kind: 'name', policy: 'mainnet', seconds: '-5' },
     { tcId: 0, comment: 'unknown contract kind', flags: ['BadInput'], source: 'rule: kinds are node, name, rent (spec §1)', result: 'invalid', error: 'billing.invalid_input', kind: 'service', policy: 'mainnet', seconds: '3600' },
+    { tcId: 0, comment: 'u32::MAX public IPs for u64::MAX seconds: the cost does not fit in u64', flags: ['BadInput', 'Overflow'], source: 'rule: the chain converts the rounded cost with to_num::<u64>() (§6, §14); beyond u64 it would panic', result: 'invalid', error: 'billing.overflow', kind: 'node', policy: 'mainnet', resources: { cru: '0', mru: '0', sru: '0', hru: '0' }, publicIps: 4294967295, seconds: s((1n << 64n) - 1n) },
+    { tcId: 0, comment: 'extra fee x 10000 x seconds beyond u64', flags: ['BadInput', 'Overflow'], source: 'rule: the extra fee product is formed in u64 (§6); beyond it the runtime would overflow', result: 'invalid', error: 'billing.overflow', kind: 'rent', policy: 'mainnet', resources: { cru: '4', mru: s(8n * GiB), sru: '0', hru: '0' }, seconds: '3600', extraFeeMusd: s(10n ** 15n) },
+  ] };
+  const invalidTft: Group = { type: 'InvalidTftConversion', tests: [
+    { tcId: 0, comment: 'price, min and max 0: division by zero', flags: ['BadInput'], source: 'rule: §7 divides by the clamped price x 10000; 0 would panic on chain', result: 'invalid', error: 'billing.division_by_zero', unitsUsd: '280000', priceMusd: 0, minMusd: 0, maxMusd: 0 },
+    { tcId: 0, comment: 'clamped price 500000 mUSD: price x 10000 beyond u32', flags: ['BadInput', 'Overflow'], source: 'rule: §7 forms price x 10000 as u32 (AverageTftPrice is u32 mUSD)', result: 'invalid', error: 'billing.overflow', unitsUsd: '280000', priceMusd: 500000, minMusd: 20, maxMusd: 1000000 },
+    { tcId: 0, comment: 'negative units', flags: ['BadInput'], source: 'rule: units USD are u64', result: 'invalid', error: 'billing.invalid_input', unitsUsd: '-1', priceMusd: 20, minMusd: 20, maxMusd: 2000 },
   ] };
   write('cost', 'billing_cost_schema_v1', [
     'Contract cost in units USD (1 USD = 10^7 units) over `seconds` (chain-and-billing.md §6, §7, §9), U64F64 with',
@@ -245,7 +258,8 @@ const randomSeconds = (): bigint => (next() % 3 === 0 ? big(1_000_000n) + 1n : p
     Clamped: { bugType: 'EDGE_CASE', description: 'the average price lies outside [min, max] and is clamped' },
     BadInput: { bugType: 'MALFORMED', description: 'input outside the domain; a typed error is expected' },
     NearTie: { bugType: 'EDGE_CASE', description: 'the exact rational ends in .5; the chain evaluation order lands just below and rounds down' },
-  }, [worked, node, name, rent, nru, tft, ties, invalid]);
+    Overflow: { bugType: 'EDGE_CASE', description: 'a value the chain would overflow on (panic or wrap): billing.overflow' },
+  }, [worked, node, name, rent, nru, tft, ties, invalid, invalidTft]);
 }
 
 // ---- discount ---------------------------------------------------------------------------------
@@ -293,7 +307,12 @@ const randomSeconds = (): bigint => (next() % 3 === 0 ? big(1_000_000n) + 1n : p
     Threshold: { bugType: 'EDGE_CASE', description: 'balance exactly at a level threshold, or one planck below it' },
     Certified: { bugType: 'FUNCTIONALITY', description: 'Certified node: x1.25 after the discount (v2.9+; v2.7 passes Diy)' },
     NearTie: { bugType: 'EDGE_CASE', description: 'the decimal product ends in .5; the exact double multiplier decides' },
-  }, [spec, derived]);
+    BadInput: { bugType: 'MALFORMED', description: 'input outside the domain; a typed error is expected' },
+  }, [spec, derived, { type: 'InvalidDiscountInput', tests: [
+    { tcId: 0, comment: 'balance 2^64: does not fit U64F64', flags: ['BadInput'], source: 'rule: §8 takes U64F64::from_num(balance); beyond u64 it cannot', result: 'invalid', error: 'billing.overflow', amountPlanck: '1000', seconds: '3600', balancePlanck: s(1n << 64n), certified: false },
+    { tcId: 0, comment: 'negative balance', flags: ['BadInput'], source: 'rule: balances are u128 planck', result: 'invalid', error: 'billing.invalid_input', amountPlanck: '1000', seconds: '3600', balancePlanck: '-1', certified: false },
+    { tcId: 0, comment: 'a non-zero amount over 0 seconds', flags: ['BadInput'], source: 'rule: §8 divides by the seconds billed; the chain never bills 0 s with an amount', result: 'invalid', error: 'billing.invalid_input', amountPlanck: '1000', seconds: '0', balancePlanck: '1000000', certified: false },
+  ] }]);
 }
 
 // ---- percent and payouts ----------------------------------------------------------------------
@@ -331,5 +350,10 @@ const randomSeconds = (): bigint => (next() % 3 === 0 ? big(1_000_000n) + 1n : p
   ], {
     Derived: { bugType: 'FUNCTIONALITY', description: 'derived from the spec rules with the rational reference' },
     Tie: { bugType: 'EDGE_CASE', description: 'exact half: ties go down' },
-  }, [spec, pay]);
+    BadInput: { bugType: 'MALFORMED', description: 'input outside the domain; a typed error is expected' },
+  }, [spec, pay, { type: 'InvalidPayout', tests: [
+    { tcId: 0, comment: 'solution provider takes sum to 51%', flags: ['BadInput'], source: 'rule: Σtake ≤ 50 (§2.4 InvalidProviderConfiguration)', result: 'invalid', error: 'billing.invalid_input', model: 'v2.7-lock', kind: 'node', amountPlanck: '1000', additionalPlanck: '0', solutionProviderTakes: [26, 25] },
+    { tcId: 0, comment: 'negative amount', flags: ['BadInput'], source: 'rule: amounts are u128 planck', result: 'invalid', error: 'billing.invalid_input', model: 'v2.9-reserve', kind: 'node', amountPlanck: '-1', additionalPlanck: '0', solutionProviderTakes: [] },
+    { tcId: 0, comment: 'unknown billing model', flags: ['BadInput'], source: "rule: models are 'v2.7-lock' and 'v2.9-reserve'", result: 'invalid', error: 'billing.invalid_input', model: 'v2.8', kind: 'node', amountPlanck: '1000', additionalPlanck: '0', solutionProviderTakes: [] },
+  ] }]);
 }
