@@ -13,7 +13,7 @@ import {
   unitsUsdToTft,
 } from '@sc4it/billing';
 import { publicKeyFromAddress } from '@sc4it/crypto';
-import type { BillRecord, ConsumptionReport, ContractState, PricingPolicy, Resources } from '@sc4it/types';
+import type { BillRecord, ConsumptionReport, ContractState, PricingPolicy, Resources, SolutionProviderShare } from '@sc4it/types';
 import { chainError } from './errors.ts';
 import { idKey } from './journal.ts';
 import { type Runtime, cmpBig } from './runtime.ts';
@@ -32,6 +32,7 @@ export interface CostMemo {
   maxMusd: number;
   onRentedNode: boolean;
   publicIps: number;
+  extraFeeMusd: bigint;
   cost: Pick<ContractCost, 'unitsUsd' | 'extraFeeUnitsUsd' | 'breakdown'>;
   planck: bigint;
   extraPlanck: bigint;
@@ -117,7 +118,23 @@ export function billContract(rt: Runtime, contractId: bigint): void {
   if (deleting === undefined && rec.deletedBlock !== null) throw chainError('ContractNotExists');
   const d = rec.contract.contractType;
   const policy = s.pricingPolicy.get();
-  const seconds = Math.max(0, rt.now - rec.lastBilled);
+  let seconds = Math.max(0, rt.now - rec.lastBilled);
+
+  if (d.kind === 'rent') {
+    const power = rt.nodePowerOf(d.nodeId);
+    if (cfg.billingModel === 'v2.7-lock') {
+      // §11 step 1: a rent contract on a node whose power state is Down is not billed. tfchain
+      // returns before the removal too; a cancel must still remove it, so chain-sim bills 0 s.
+      if (power.state.kind === 'Down') {
+        if (deleting === undefined) return;
+        seconds = 0;
+      }
+    } else if (rt.isStandby(d.nodeId)) {
+      // §12 waivers: `RentWaived`, and nothing more while the contract is Created.
+      rt.emit('RentWaived', { contractId });
+      if (deleting === undefined && rec.contract.state.kind !== 'GracePeriod') return;
+    }
+  }
 
   // Seed reports waiting in the ledger are priced now (spec §15, via the billing ledger).
   let reportUnits = 0n;
@@ -133,6 +150,8 @@ export function billContract(rt: Runtime, contractId: bigint): void {
   if (d.kind !== 'name' && !node) throw chainError('NodeNotExists');
   const resources = d.kind === 'node' ? (rec.used ?? ZERO) : d.kind === 'rent' ? node!.resources : ZERO;
   const unbilled = d.kind === 'node' ? (rec.billingInfo?.amountUnbilled ?? 0n) + reportUnits : 0n;
+  // DedicatedNodesExtraFee cannot change while the node has a rent contract (NodeHasActiveContracts).
+  const extraFeeMusd = d.kind === 'rent' ? (s.extraFees.get(d.nodeId) ?? 0n) : 0n;
   const priceMusd = s.tftPrice.get();
   // Cost and its TFT value are pure functions of these inputs: reuse them while nothing changed
   // (a contract's usage, IPs, policy and price rarely move between hourly bills).
@@ -145,7 +164,7 @@ export function billContract(rt: Runtime, contractId: bigint): void {
   if (
     memo !== undefined && memo.seconds === seconds && memo.resources === resources && memo.unbilled === unbilled &&
     memo.policy === policy && memo.priceMusd === priceMusd && memo.onRentedNode === onRentedNode &&
-    memo.kind === d.kind && memo.publicIps === (d.kind === 'node' ? d.publicIps : 0) &&
+    memo.kind === d.kind && memo.publicIps === (d.kind === 'node' ? d.publicIps : 0) && memo.extraFeeMusd === extraFeeMusd &&
     memo.minMusd === cfg.minTftPriceMusd && memo.maxMusd === cfg.maxTftPriceMusd
   ) {
     ({ cost, planck, extraPlanck } = memo);
@@ -155,7 +174,7 @@ export function billContract(rt: Runtime, contractId: bigint): void {
       seconds,
       policy,
       ...(d.kind === 'node' ? { resources, publicIps: d.publicIps, unbilledNuUnitsUsd: unbilled, onRentedNode } : {}),
-      ...(d.kind === 'rent' ? { resources } : {}),
+      ...(d.kind === 'rent' ? { resources, extraFeeMusd } : {}),
     });
     cost = { unitsUsd: full.unitsUsd, extraFeeUnitsUsd: full.extraFeeUnitsUsd, breakdown: full.breakdown };
     const price = { priceMusd, minMusd: cfg.minTftPriceMusd, maxMusd: cfg.maxTftPriceMusd };
@@ -163,7 +182,7 @@ export function billContract(rt: Runtime, contractId: bigint): void {
     extraPlanck = cost.extraFeeUnitsUsd === 0n ? 0n : unitsUsdToTft(cost.extraFeeUnitsUsd, price);
     costMemo.set(memoKey, {
       kind: d.kind, seconds, resources, unbilled, policy, priceMusd, onRentedNode,
-      publicIps: d.kind === 'node' ? d.publicIps : 0, minMusd: cfg.minTftPriceMusd, maxMusd: cfg.maxTftPriceMusd,
+      publicIps: d.kind === 'node' ? d.publicIps : 0, extraFeeMusd, minMusd: cfg.minTftPriceMusd, maxMusd: cfg.maxTftPriceMusd,
       cost, planck, extraPlanck, breakdown: null,
     });
   }
@@ -214,6 +233,9 @@ export function billContract(rt: Runtime, contractId: bigint): void {
   };
   if (d.kind !== 'name') input.nodeId = d.nodeId;
   if (deleting !== undefined) input.deleting = deleting;
+  // v2.7 pays each solution provider its take of the standard amount (§11); v2.9 pays none (§12).
+  const provider = rec.contract.solutionProviderId === null ? undefined : s.solutionProviders.get(rec.contract.solutionProviderId);
+  if (provider && provider.providers.length > 0) input.solutionProviderTakes = provider.providers.map((p) => p.take);
   const result = graceStep(input);
   if (result.outcome === 'skipped') return;
 
@@ -271,7 +293,7 @@ export function billContract(rt: Runtime, contractId: bigint): void {
     }
   }
   // Receivers are credited after the bill's own events (a first payment also emits `Endowed`).
-  if (result.payout) creditPayout(rt, result.payout, rec, policy.foundationAccount, policy.certifiedSalesAccount);
+  if (result.payout) creditPayout(rt, result.payout, rec, policy.foundationAccount, policy.certifiedSalesAccount, provider?.providers);
 
   rec = s.contracts.get(contractId)!;
   // Allocate only what changed: a bill runs for every active contract every cycle.
@@ -333,7 +355,14 @@ function cascadeRent(rt: Runtime, nodeId: number, before: ContractState, after: 
   }
 }
 
-function creditPayout(rt: Runtime, p: Payout, rec: ContractRec, foundation: string, sales: string): void {
+function creditPayout(
+  rt: Runtime,
+  p: Payout,
+  rec: ContractRec,
+  foundation: string,
+  sales: string,
+  providers: readonly SolutionProviderShare[] | undefined,
+): void {
   const s = rt.s;
   const d = rec.contract.contractType;
   if (p.farmer > 0n) {
@@ -346,6 +375,10 @@ function creditPayout(rt: Runtime, p: Payout, rec: ContractRec, foundation: stri
   if (p.foundation > 0n) rt.credit(accountKey(foundation), p.foundation);
   if (p.stakingPool > 0n) rt.credit(s.config.stakingPoolAccount, p.stakingPool);
   if (p.certifiedSales > 0n) rt.credit(accountKey(sales), p.certifiedSales);
+  p.solutionProviders.forEach((share, i) => {
+    const who = providers?.[i]?.who;
+    if (share > 0n && who) rt.credit(who, share);
+  });
 }
 
 /**

@@ -12,10 +12,13 @@ import type {
   Farm,
   KeyType,
   NodeFilter,
+  NodePower,
   NodeWithUsage,
   PricingPolicy,
   Resources,
   SignedTransaction,
+  SolutionProvider,
+  TermsAndConditions,
   Twin,
   TxReceipt,
 } from '@sc4it/types';
@@ -72,7 +75,14 @@ export interface ChainOptions {
   maxBillsPerContract?: number;
   /** Start from a JSON dump written by `dumpState` (ignored when `stateDir` already holds a chain). */
   loadStateFile?: string;
+  /**
+   * Refuse `createTwin` with `UserDidNotSignTermsAndConditions` until the account sent
+   * `userAcceptTc` (tfchain's rule). Default false, so dev setups need no extra step.
+   */
+  requireTermsAndConditions?: boolean;
 }
+
+const UP_UP: NodePower = Object.freeze({ state: Object.freeze({ kind: 'Up' as const }), target: 'Up' as const });
 
 /** `5CNposRewardAccount11111111111111111111111111FSU` (spec §10). */
 const STAKING_POOL = '5CNposRewardAccount11111111111111111111111111FSU';
@@ -180,6 +190,7 @@ export class Chain {
       foundationAccount: publicKeyFromAddress(policy.foundationAccount),
       certifiedSalesAccount: publicKeyFromAddress(policy.certifiedSalesAccount),
       maxBillsPerContract: o.maxBillsPerContract ?? 1_000,
+      requireTermsAndConditions: o.requireTermsAndConditions === true,
     };
     for (const [k, v] of [
       ['billingFrequency', config.billingFrequency],
@@ -475,6 +486,7 @@ export class Chain {
       s.accounts, s.twins, s.twinByAccount, s.farms, s.farmByName, s.nodes, s.nodeByTwin, s.nodesByFarm,
       s.contracts, s.contractByNodeHash, s.activeNodeContracts, s.activeRentForNode, s.nameRegistry,
       s.billingLoop, s.contractsByTwin, s.contractsByNode, s.bills, s.reportLedgers,
+      s.nodePower, s.extraFees, s.solutionProviders, s.termsAndConditions,
     ] as unknown as { snapshot(): unknown; restore(v: never): void }[];
   }
 
@@ -482,7 +494,7 @@ export class Chain {
   snapshot(): string {
     this.assertOpen();
     const s = this.state;
-    const cells = [s.twinCounter, s.farmCounter, s.nodeCounter, s.contractCounter, s.tftPrice, s.pricingPolicy];
+    const cells = [s.twinCounter, s.farmCounter, s.nodeCounter, s.contractCounter, s.tftPrice, s.pricingPolicy, s.solutionProviderCounter];
     const id = `0x${(++this.snapshotSeq).toString(16)}`;
     this.snapshots.set(id, {
       parts: [...this.parts().map((p) => p.snapshot()), ...cells.map((c) => c.get())],
@@ -504,7 +516,7 @@ export class Chain {
     const s = this.state;
     const parts = this.parts();
     parts.forEach((p, i) => p.restore(snap.parts[i] as never));
-    const cells = [s.twinCounter, s.farmCounter, s.nodeCounter, s.contractCounter, s.tftPrice, s.pricingPolicy];
+    const cells = [s.twinCounter, s.farmCounter, s.nodeCounter, s.contractCounter, s.tftPrice, s.pricingPolicy, s.solutionProviderCounter];
     cells.forEach((c, i) => (c as { set(v: unknown): void }).set(snap.parts[parts.length + i]));
     s.head = { ...snap.head };
     this.events = this.events.filter((e) => e.block <= snap.head.number);
@@ -597,7 +609,10 @@ export class Chain {
     const free: Resources = { cru: sub(r.cru, used.cru), sru: sub(r.sru, used.sru), hru: sub(r.hru, used.hru), mru: sub(r.mru, used.mru) };
     const farm = s.farms.get(node.farmId);
     const freeIps = farm ? farm.publicIps.filter((p) => p.contractId === 0n).length : 0;
-    return { ...structuredClone(node), used, free, freeIps };
+    const power = structuredClone(s.nodePower.get(id) ?? UP_UP);
+    const extraFeeMusd = s.extraFees.get(id) ?? 0n;
+    const dedicated = extraFeeMusd > 0n || farm?.dedicated === true;
+    return { ...structuredClone(node), used, free, freeIps, power, extraFeeMusd, dedicated };
   }
 
   getNode(id: number): NodeWithUsage | null {
@@ -668,6 +683,24 @@ export class Chain {
 
   getTftPrice(): number {
     return this.state.tftPrice.get();
+  }
+
+  /** A solution provider (`SolutionProviders`), or null. */
+  getSolutionProvider(id: bigint): SolutionProvider | null {
+    const p = this.state.solutionProviders.get(id);
+    return p ? structuredClone(p) : null;
+  }
+
+  /** Every solution provider, by id. */
+  listSolutionProviders(): SolutionProvider[] {
+    return [...this.state.solutionProviders.values()]
+      .sort((a, b) => cmpBig(a.solutionProviderId, b.solutionProviderId))
+      .map((p) => structuredClone(p));
+  }
+
+  /** The terms-and-conditions acceptances of an account (`UsersTermsAndConditions`), oldest first. */
+  getTermsAndConditions(account: Uint8Array): TermsAndConditions[] {
+    return structuredClone(this.state.termsAndConditions.get(bytesToHex(account)) ?? []);
   }
 
   /** The in-process `DevChainClient` of this chain. */

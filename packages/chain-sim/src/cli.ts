@@ -22,6 +22,7 @@ const USAGE = `sc4it-chain: a local TFChain (JSON-RPC 2.0 over WebSocket)
   --load-state <file>       start from a JSON dump (fresh state only)
   --dump-state <file>       write a JSON dump on exit
   --mock-signatures         accept any signature (nonces still checked)
+  --require-tc              createTwin needs userAcceptTc first (tfchain's rule; off by default)
   --no-fsync                do not fdatasync each log record
   --help`;
 
@@ -57,6 +58,7 @@ export async function main(argv: string[]): Promise<void> {
       'load-state': { type: 'string' },
       'dump-state': { type: 'string' },
       'mock-signatures': { type: 'boolean', default: false },
+      'require-tc': { type: 'boolean', default: false },
       'no-fsync': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -85,12 +87,16 @@ export async function main(argv: string[]): Promise<void> {
     ...opt('genesisTimestamp', int(values['genesis-timestamp'], 'genesis-timestamp')),
     ...opt('loadStateFile', values['load-state']),
     mockSignatures: values['mock-signatures'],
+    requireTermsAndConditions: values['require-tc'],
     fsync: !values['no-fsync'],
   };
   if (values.dev) options = devChainOptions(options);
   const chain = createChain(options);
   if (values.dev) {
-    const dev = await devSetup(chain.client(), { nodes: int(values.nodes, 'nodes') ?? 2 });
+    const dev = await devSetup(chain.client(), {
+      nodes: int(values.nodes, 'nodes') ?? 2,
+      acceptTermsAndConditions: chain.state.config.requireTermsAndConditions === true,
+    });
     const out = [`dev chain ${chain.chainId}: sudo is alice; accounts (sr25519, NEVER use for real funds):`];
     for (const a of [...Object.values(dev.accounts), dev.farmer, ...dev.nodes.map((n) => n.account)]) {
       out.push(`  ${a.name.padEnd(8)} twin ${String(a.twinId).padEnd(3)} ${a.identity.address}  "${a.mnemonic}"`);

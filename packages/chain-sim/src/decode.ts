@@ -1,4 +1,4 @@
-import type { ChainCall, KeyType, Resources, SignedTransaction } from '@sc4it/types';
+import type { ChainCall, KeyType, Power, Resources, SignedTransaction } from '@sc4it/types';
 import { decodeFailure } from './errors.ts';
 
 /**
@@ -19,6 +19,8 @@ export const MAX_FARM_IPS = 256;
 export const MAX_LIST = 10_000;
 /** Sanity bound on free-text arguments before the pallet's own checks. */
 export const MAX_TEXT = 1024;
+/** Sanity bound on a solution provider's receivers (Σtake ≤ 50 is checked by the call). */
+export const MAX_PROVIDERS = 64;
 
 type Obj = Record<string, unknown>;
 
@@ -81,6 +83,22 @@ function list(v: unknown, field: string, max: number): unknown[] {
 
 function optU64(v: unknown, field: string): bigint | null {
   return v === undefined || v === null ? null : u64(v, field);
+}
+
+function bool(v: unknown, field: string): boolean {
+  if (typeof v !== 'boolean') throw decodeFailure(field, 'expected a boolean');
+  return v;
+}
+
+function power(v: unknown, field: string): Power {
+  if (v !== 'Up' && v !== 'Down') throw decodeFailure(field, 'expected Up or Down');
+  return v;
+}
+
+/** A `u8` (solution provider take). */
+function u8(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255) throw decodeFailure(field, 'expected an integer in 0..255');
+  return v;
 }
 
 /** The 32 lower-case hex characters of a deployment hash (stored as their 32 ASCII bytes). */
@@ -259,6 +277,62 @@ export function decodeCall(v: unknown, field = 'call'): ChainCall {
     case 'setTftPrice': {
       const a = obj(raw, f, ['priceMusd']);
       return { method: m, args: { priceMusd: u32(a['priceMusd'], `${f}.priceMusd`) } };
+    }
+    case 'userAcceptTc': {
+      const a = obj(raw, f, ['documentLink', 'documentHash']);
+      return {
+        method: m,
+        args: {
+          documentLink: text(a['documentLink'], `${f}.documentLink`, MAX_TEXT),
+          documentHash: text(a['documentHash'], `${f}.documentHash`, MAX_TEXT),
+        },
+      };
+    }
+    case 'changePowerState': {
+      const a = obj(raw, f, ['power']);
+      return { method: m, args: { power: power(a['power'], `${f}.power`) } };
+    }
+    case 'changePowerTarget': {
+      const a = obj(raw, f, ['nodeId', 'power']);
+      return { method: m, args: { nodeId: u32(a['nodeId'], `${f}.nodeId`), power: power(a['power'], `${f}.power`) } };
+    }
+    case 'setFarmDedicated': {
+      const a = obj(raw, f, ['farmId', 'dedicated']);
+      return { method: m, args: { farmId: u32(a['farmId'], `${f}.farmId`), dedicated: bool(a['dedicated'], `${f}.dedicated`) } };
+    }
+    case 'setDedicatedNodeExtraFee': {
+      const a = obj(raw, f, ['nodeId', 'extraFee']);
+      return { method: m, args: { nodeId: u32(a['nodeId'], `${f}.nodeId`), extraFee: u64(a['extraFee'], `${f}.extraFee`) } };
+    }
+    case 'createSolutionProvider': {
+      const a = obj(raw, f, ['description', 'link', 'providers']);
+      const providers = list(a['providers'], `${f}.providers`, MAX_PROVIDERS).map((x, i) => {
+        const g = `${f}.providers[${i}]`;
+        const p = obj(x, g, ['who', 'take']);
+        return { who: bytes(p['who'], `${g}.who`, 32, 32), take: u8(p['take'], `${g}.take`) };
+      });
+      return {
+        method: m,
+        args: {
+          description: text(a['description'], `${f}.description`, MAX_TEXT),
+          link: text(a['link'], `${f}.link`, MAX_TEXT),
+          providers,
+        },
+      };
+    }
+    case 'approveSolutionProvider': {
+      const a = obj(raw, f, ['solutionProviderId', 'approve']);
+      return {
+        method: m,
+        args: { solutionProviderId: u64(a['solutionProviderId'], `${f}.solutionProviderId`), approve: bool(a['approve'], `${f}.approve`) },
+      };
+    }
+    case 'attachSolutionProviderId': {
+      const a = obj(raw, f, ['contractId', 'solutionProviderId']);
+      return {
+        method: m,
+        args: { contractId: u64(a['contractId'], `${f}.contractId`), solutionProviderId: u64(a['solutionProviderId'], `${f}.solutionProviderId`) },
+      };
     }
     default:
       throw decodeFailure(`${field}.method`, 'unknown call');

@@ -66,7 +66,18 @@ export interface DevSetupOptions {
   farmName?: string;
   /** The chain is in manual mode: mine a block after each call. */
   mine?: boolean;
+  /**
+   * Each account sends `userAcceptTc` before `createTwin` (needed on a chain with
+   * `requireTermsAndConditions`; {@link createDevChain} sets it from the chain's options).
+   */
+  acceptTermsAndConditions?: boolean;
 }
+
+/** The document `devSetup` accepts for its accounts when asked to. */
+export const DEV_TERMS_AND_CONDITIONS = Object.freeze({
+  documentLink: 'https://library.threefold.me/info/legal/#/legal__terms_conditions_griduser',
+  documentHash: 'sc4it-dev-terms',
+});
 
 const GIB = 1n << 30n;
 
@@ -95,6 +106,9 @@ export async function devSetup(client: ChainClient | DevChainClient, options: De
     const existing = await client.getTwinByAccount(identity.publicKey);
     // Idempotent: a dev chain restarted from its state directory is not funded twice.
     if (!existing) await send(alice, { method: 'fund', args: { to: identity.publicKey, amount } });
+    if (!existing && options.acceptTermsAndConditions === true) {
+      await send(identity, { method: 'userAcceptTc', args: { ...DEV_TERMS_AND_CONDITIONS } });
+    }
     const twinId =
       existing?.id ??
       Number((await send(identity, { method: 'createTwin', args: { relay: null, pk: identity.secp256k1.publicKey } })).result);
@@ -132,6 +146,10 @@ export async function createDevChain(
 ): Promise<{ chain: Chain; client: DevChainClient; dev: DevSetup }> {
   const chain = createChain(devChainOptions(options));
   const client = chain.client();
-  const dev = await devSetup(client, { ...setup, mine: setup.mine ?? chain.getMode().mode === 'manual' });
+  const dev = await devSetup(client, {
+    ...setup,
+    mine: setup.mine ?? chain.getMode().mode === 'manual',
+    acceptTermsAndConditions: setup.acceptTermsAndConditions ?? chain.state.config.requireTermsAndConditions === true,
+  });
   return { chain, client, dev };
 }

@@ -1,5 +1,5 @@
 import type { ContractReports } from '@sc4it/billing';
-import type { BillRecord, ChainEvent, Farm, Node, PricingPolicy, Twin } from '@sc4it/types';
+import type { BillRecord, ChainEvent, Farm, Node, NodePower, PricingPolicy, SolutionProvider, TermsAndConditions, Twin } from '@sc4it/types';
 import { bytesToHex } from '@sc4it/types';
 import { decodeFailure } from './errors.ts';
 import { cmpBig } from './runtime.ts';
@@ -12,7 +12,8 @@ export interface StateDump {
   format: typeof STATE_FORMAT;
   config: ChainConfig;
   head: HeadInfo;
-  counters: { twin: number; farm: number; node: number; contract: bigint };
+  /** `solutionProvider` is absent in dumps written before solution providers existed. */
+  counters: { twin: number; farm: number; node: number; contract: bigint; solutionProvider?: bigint };
   tftPrice: number;
   pricingPolicy: PricingPolicy;
   accounts: AccountRec[];
@@ -24,6 +25,13 @@ export interface StateDump {
   hashIndex: [string, bigint][];
   bills: [bigint, BillRecord[]][];
   reportLedgers: ContractReports[];
+  /** Nodes not Up / Up (absent in older dumps, like the three fields after it). */
+  nodePower?: [number, NodePower][];
+  /** `DedicatedNodesExtraFee` entries (mUSD per month). */
+  extraFees?: [number, bigint][];
+  solutionProviders?: SolutionProvider[];
+  /** Terms-and-conditions acceptances by account (hex). */
+  termsAndConditions?: [string, TermsAndConditions[]][];
   events: ChainEvent[];
 }
 
@@ -39,6 +47,7 @@ export function exportState(s: ChainState, events: ChainEvent[]): StateDump {
       farm: s.farmCounter.get(),
       node: s.nodeCounter.get(),
       contract: s.contractCounter.get(),
+      solutionProvider: s.solutionProviderCounter.get(),
     },
     tftPrice: s.tftPrice.get(),
     pricingPolicy: s.pricingPolicy.get(),
@@ -50,6 +59,10 @@ export function exportState(s: ChainState, events: ChainEvent[]): StateDump {
     hashIndex: [...s.contractByNodeHash.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
     bills: s.bills.entries().filter(([, l]) => l.length > 0).sort((a, b) => cmpBig(a[0], b[0])),
     reportLedgers: [...s.reportLedgers.values()].sort((a, b) => cmpBig(a.contractId, b.contractId)),
+    nodePower: [...s.nodePower.entries()].sort((a, b) => a[0] - b[0]),
+    extraFees: [...s.extraFees.entries()].sort((a, b) => a[0] - b[0]),
+    solutionProviders: [...s.solutionProviders.values()].sort((a, b) => cmpBig(a.solutionProviderId, b.solutionProviderId)),
+    termsAndConditions: [...s.termsAndConditions.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
     events,
   };
 }
@@ -95,6 +108,11 @@ export function importState(dump: StateDump): ChainState {
   for (const [k, id] of dump.hashIndex) s.contractByNodeHash.set(k, id);
   for (const [id, list] of dump.bills) s.bills.setList(id, list.slice());
   for (const l of dump.reportLedgers) s.reportLedgers.set(l.contractId, l);
+  s.solutionProviderCounter.set(dump.counters.solutionProvider ?? 0n);
+  for (const [id, p] of dump.nodePower ?? []) s.nodePower.set(id, p);
+  for (const [id, fee] of dump.extraFees ?? []) s.extraFees.set(id, fee);
+  for (const p of dump.solutionProviders ?? []) s.solutionProviders.set(p.solutionProviderId, p);
+  for (const [k, list] of dump.termsAndConditions ?? []) s.termsAndConditions.set(k, list);
   return s;
 }
 

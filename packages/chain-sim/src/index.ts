@@ -11,7 +11,7 @@ export { LocalChainClient } from './local-client.ts';
 export { serveChain, RpcHandler, RPC_CHAIN_ERROR, RPC_INVALID_PARAMS, RPC_INVALID_REQUEST, RPC_METHOD_NOT_FOUND, RPC_PARSE_ERROR, RPC_INTERNAL_ERROR, RPC_MAX_PAYLOAD } from './rpc-server.ts';
 export type { ChainServer } from './rpc-server.ts';
 export { connectChain, RpcChainClient } from './rpc-client.ts';
-export { devSetup, devIdentity, devChainOptions, createDevChain, DEV_MNEMONICS } from './dev.ts';
+export { devSetup, devIdentity, devChainOptions, createDevChain, DEV_MNEMONICS, DEV_TERMS_AND_CONDITIONS } from './dev.ts';
 export type { DevSetup, DevSetupOptions, DevAccount, DevNode, DevAccountName } from './dev.ts';
 export { chainError, snakeName } from './errors.ts';
 export { decodeCall, decodeTransaction, MAX_DEPLOYMENT_DATA } from './decode.ts';

@@ -11,6 +11,8 @@ import type {
   NodeWithUsage,
   PricingPolicy,
   SignedTransaction,
+  SolutionProvider,
+  TermsAndConditions,
   Twin,
   TxReceipt,
   Unsubscribe,
@@ -87,6 +89,18 @@ export class LocalChainClient implements DevChainClient {
   }
   submit(tx: SignedTransaction): Promise<TxReceipt> {
     return this.chain.submit(tx);
+  }
+  /** chain-sim extra: a solution provider, or null. */
+  getSolutionProvider(id: bigint): Promise<SolutionProvider | null> {
+    return this.run(() => this.chain.getSolutionProvider(id));
+  }
+  /** chain-sim extra: every solution provider, by id. */
+  listSolutionProviders(): Promise<SolutionProvider[]> {
+    return this.run(() => this.chain.listSolutionProviders());
+  }
+  /** chain-sim extra: an account's terms-and-conditions acceptances, oldest first. */
+  getTermsAndConditions(account: Uint8Array): Promise<TermsAndConditions[]> {
+    return this.run(() => this.chain.getTermsAndConditions(account));
   }
   subscribeEvents(handler: (event: ChainEvent) => void, options?: { fromBlock?: number }): Promise<Unsubscribe> {
     return this.run(() => this.track(this.chain.subscribeEvents((e) => handler(structuredClone(e)), options)));

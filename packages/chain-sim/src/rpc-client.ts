@@ -12,6 +12,8 @@ import type {
   NodeWithUsage,
   PricingPolicy,
   SignedTransaction,
+  SolutionProvider,
+  TermsAndConditions,
   Twin,
   TxReceipt,
   Unsubscribe,
@@ -181,6 +183,18 @@ export class RpcChainClient implements DevChainClient {
   }
   submit(tx: SignedTransaction): Promise<TxReceipt> {
     return this.request('submit', [tx]);
+  }
+  /** A solution provider, or null. */
+  getSolutionProvider(id: bigint): Promise<SolutionProvider | null> {
+    return this.request('getSolutionProvider', [id]);
+  }
+  /** Every solution provider, by id. */
+  listSolutionProviders(): Promise<SolutionProvider[]> {
+    return this.request('listSolutionProviders');
+  }
+  /** An account's terms-and-conditions acceptances, oldest first. */
+  getTermsAndConditions(account: Uint8Array): Promise<TermsAndConditions[]> {
+    return this.request('getTermsAndConditions', [account]);
   }
   async subscribeEvents(handler: (event: ChainEvent) => void, options?: { fromBlock?: number }): Promise<Unsubscribe> {
     let subId = '';

@@ -92,7 +92,8 @@ function pk(v: unknown): Uint8Array {
 /**
  * The JSON-RPC 2.0 method table over a {@link Chain}. Method names are those of
  * `DevChainClient` (`getBlock`, `submit`, `mine`, …) plus `unsubscribe`, `setBlockMode`,
- * `getBlockMode`, `dumpState`, `loadState`, `eventsFrom`. Parameters are positional and use
+ * `getBlockMode`, `dumpState`, `loadState`, `eventsFrom`, `getSolutionProvider`,
+ * `listSolutionProviders`, `getTermsAndConditions`. Parameters are positional and use
  * @sc4it/types' JSON tagging for bigint (`{"$bigint":"…"}`) and bytes (`{"$bytes":"…"}`).
  */
 export class RpcHandler {
@@ -242,6 +243,15 @@ export class RpcHandler {
       case 'submit':
         params(p, 1);
         return c.submit(p[0]);
+      case 'getSolutionProvider':
+        params(p, 1);
+        return c.getSolutionProvider(u64(p[0], 'id'));
+      case 'listSolutionProviders':
+        params(p, 0);
+        return c.listSolutionProviders();
+      case 'getTermsAndConditions':
+        params(p, 1);
+        return c.getTermsAndConditions(pk(p[0]));
       case 'subscribeEvents': {
         params(p, 1);
         const o = p[0];

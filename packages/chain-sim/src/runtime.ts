@@ -6,7 +6,11 @@ import type {
   Farm,
   KeyType,
   Node,
+  NodePower,
+  Power,
   PublicIp,
+  SolutionProvider,
+  SolutionProviderShare,
   Twin,
 } from '@sc4it/types';
 import { equalBytes } from '@sc4it/types';
@@ -23,6 +27,9 @@ const MAX_NAME_LENGTH = 64;
 const MIN_FARM_NAME_LENGTH = 3;
 const MAX_FARM_NAME_LENGTH = 40;
 const MAX_FARM_PUBLIC_IPS = 256;
+/** Σtake of a solution provider's receivers (spec §2.4). */
+const MAX_PROVIDER_TAKE = 50;
+const UP_UP: NodePower = Object.freeze({ state: Object.freeze({ kind: 'Up' as const }), target: 'Up' as const });
 
 /** Executes calls against the state of the block being built (pallet-tfgrid + pallet-smart-contract). */
 export class Runtime {
@@ -147,6 +154,24 @@ export class Runtime {
       case 'fund':
         this.requireSudo(signer);
         return this.fund(call.args.to, call.args.amount);
+      case 'userAcceptTc':
+        return this.userAcceptTc(signer, call.args.documentLink, call.args.documentHash);
+      case 'changePowerState':
+        return this.changePowerState(signer, call.args.power);
+      case 'changePowerTarget':
+        return this.changePowerTarget(signer, call.args.nodeId, call.args.power);
+      case 'setDedicatedNodeExtraFee':
+        return this.setDedicatedNodeExtraFee(signer, call.args.nodeId, call.args.extraFee);
+      case 'createSolutionProvider':
+        return this.createSolutionProvider(call.args.description, call.args.link, call.args.providers);
+      case 'attachSolutionProviderId':
+        return this.attachSolutionProviderId(signer, call.args.contractId, call.args.solutionProviderId);
+      case 'setFarmDedicated':
+        this.requireSudo(signer);
+        return this.setFarmDedicated(call.args.farmId, call.args.dedicated);
+      case 'approveSolutionProvider':
+        this.requireSudo(signer);
+        return this.approveSolutionProvider(call.args.solutionProviderId, call.args.approve);
     }
   }
 
@@ -158,6 +183,9 @@ export class Runtime {
   // ---- twins (pallet-tfgrid twin.rs, spec §16) ------------------------------------------------
 
   private createTwin(signer: Uint8Array, keyType: KeyType, relay: string | null, pk: Uint8Array | null): number {
+    if (this.s.config.requireTermsAndConditions === true && (this.s.termsAndConditions.get(bytesToHex(signer))?.length ?? 0) === 0) {
+      throw chainError('UserDidNotSignTermsAndConditions');
+    }
     if (this.twinIdOf(signer) !== undefined) throw chainError('TwinWithPubkeyExists');
     if (relay !== null && !validRelay(relay)) throw chainError('InvalidRelayAddress', undefined, 'relay');
     const id = this.s.twinCounter.get() + 1;
@@ -178,6 +206,14 @@ export class Runtime {
     this.s.twins.set(id, next);
     this.emit('TwinUpdated', { twin: next });
     return id;
+  }
+
+  /** `user_accept_tc` (spec §16): appends an acceptance for the signer; no event (as tfchain). */
+  private userAcceptTc(signer: Uint8Array, documentLink: string, documentHash: string): null {
+    const key = bytesToHex(signer);
+    const list = this.s.termsAndConditions.get(key) ?? [];
+    this.s.termsAndConditions.set(key, [...list, { account: signer.slice(), timestamp: this.now, documentLink, documentHash }]);
+    return null;
   }
 
   // ---- farms (farm.rs, spec §4 farm side) -------------------------------------------------------
@@ -213,6 +249,16 @@ export class Runtime {
     this.s.farmCounter.set(id);
     this.emit('FarmStored', { farm });
     return id;
+  }
+
+  /** `set_farm_dedicated` (RestrictedOrigin; spec §16): `FarmNotExists`; `FarmUpdated`. */
+  private setFarmDedicated(farmId: number, dedicated: boolean): number {
+    const farm = this.s.farms.get(farmId);
+    if (!farm) throw chainError('FarmNotExists');
+    const next: Farm = { ...farm, dedicated };
+    this.s.farms.set(farmId, next);
+    this.emit('FarmUpdated', { farm: next });
+    return farmId;
   }
 
   private farmForUpdate(signer: Uint8Array, farmId: number): Farm {
@@ -284,6 +330,136 @@ export class Runtime {
     return nodeId;
   }
 
+  // ---- power (ADR-0004, ADR-0019, spec §16) ------------------------------------------------------
+
+  nodePowerOf(nodeId: number): NodePower {
+    return this.s.nodePower.get(nodeId) ?? UP_UP;
+  }
+
+  /** Standby: power state Down or power target Down (spec §16). */
+  isStandby(nodeId: number): boolean {
+    const p = this.nodePowerOf(nodeId);
+    return p.state.kind === 'Down' || p.target === 'Down';
+  }
+
+  private putNodePower(nodeId: number, p: NodePower): void {
+    if (p.state.kind === 'Up' && p.target === 'Up') this.s.nodePower.delete(nodeId);
+    else this.s.nodePower.set(nodeId, p);
+  }
+
+  /**
+   * `change_power_state`, sent by the node (`TwinNotExists`, `NodeNotExists`). The state is a
+   * value: `Up`, or `Down(block)`; `PowerStateChanged` only when it changes (so a second `Down`
+   * in a later block moves the block). Back to Up resets the rent contract's billing clock.
+   */
+  private changePowerState(signer: Uint8Array, power: Power): null {
+    const nodeId = this.signerNode(signer);
+    const node = this.s.nodes.get(nodeId)!;
+    const cur = this.nodePowerOf(nodeId);
+    const state: NodePower['state'] = power === 'Up' ? { kind: 'Up' } : { kind: 'Down', sinceBlock: this.block };
+    const same = state.kind === cur.state.kind && (state.kind === 'Up' || state.sinceBlock === (cur.state as { sinceBlock: number }).sinceBlock);
+    if (same) return null;
+    this.putNodePower(nodeId, { state, target: cur.target });
+    this.emit('PowerStateChanged', { farmId: node.farmId, nodeId, powerState: state });
+    if (state.kind === 'Up' && cur.state.kind === 'Down') {
+      // Standby time is not billed to the renter (spec §6 elapsed time, §16).
+      const rentId = this.s.activeRentForNode.get(nodeId);
+      const rent = rentId === undefined ? undefined : this.s.contracts.get(rentId);
+      if (rent && rent.lastBilled !== this.now) this.putContract({ ...rent, lastBilled: this.now });
+    }
+    return null;
+  }
+
+  /**
+   * `change_power_target`, by the farmer: `TwinNotExists`, `NodeNotExists`, `FarmNotExists`,
+   * `UnauthorizedToChangePowerTarget`; target Down needs no active node contract
+   * (`NodeHasActiveContracts`; a rent contract alone does not count: an idle rented node may
+   * sleep, ADR-0018). `PowerTargetChanged` on every success.
+   */
+  private changePowerTarget(signer: Uint8Array, nodeId: number, power: Power): null {
+    const twinId = this.requireTwin(signer);
+    const node = this.s.nodes.get(nodeId);
+    if (!node) throw chainError('NodeNotExists');
+    const farm = this.s.farms.get(node.farmId);
+    if (!farm) throw chainError('FarmNotExists');
+    if (farm.twinId !== twinId) throw chainError('UnauthorizedToChangePowerTarget');
+    if (power === 'Down' && this.s.activeNodeContracts.size(nodeId) > 0) throw chainError('NodeHasActiveContracts');
+    const cur = this.nodePowerOf(nodeId);
+    this.putNodePower(nodeId, { state: cur.state, target: power });
+    this.emit('PowerTargetChanged', { farmId: node.farmId, nodeId, powerTarget: power });
+    return null;
+  }
+
+  // ---- dedicated nodes and solution providers (spec §2.4) ----------------------------------------
+
+  /** A dedicated node: an extra fee above 0 or a dedicated farm (spec §2.1 step 5). */
+  isDedicated(nodeId: number, farm: Farm): boolean {
+    return (this.s.extraFees.get(nodeId) ?? 0n) > 0n || farm.dedicated;
+  }
+
+  private setDedicatedNodeExtraFee(signer: Uint8Array, nodeId: number, extraFee: bigint): null {
+    const twinId = this.requireTwin(signer);
+    const node = this.s.nodes.get(nodeId);
+    if (!node) throw chainError('NodeNotExists');
+    const farm = this.s.farms.get(node.farmId);
+    if (!farm) throw chainError('FarmNotExists');
+    if (farm.twinId !== twinId) throw chainError('UnauthorizedToSetExtraFee');
+    if (this.s.activeNodeContracts.size(nodeId) > 0 || this.s.activeRentForNode.has(nodeId)) {
+      throw chainError('NodeHasActiveContracts');
+    }
+    if (extraFee === 0n) this.s.extraFees.delete(nodeId);
+    else this.s.extraFees.set(nodeId, extraFee);
+    this.emit('NodeExtraFeeSet', { nodeId, extraFee });
+    return null;
+  }
+
+  /** Any signed origin; Σtake ≤ 50 (`InvalidProviderConfiguration`); starts unapproved. */
+  private createSolutionProvider(description: string, link: string, providers: SolutionProviderShare[]): bigint {
+    let sum = 0;
+    for (const p of providers) sum += p.take;
+    if (sum > MAX_PROVIDER_TAKE) throw chainError('InvalidProviderConfiguration');
+    const id = this.s.solutionProviderCounter.get() + 1n;
+    const sp: SolutionProvider = {
+      solutionProviderId: id,
+      description,
+      link,
+      providers: providers.map((p) => ({ who: p.who.slice(), take: p.take })),
+      approved: false,
+    };
+    this.s.solutionProviders.set(id, sp);
+    this.s.solutionProviderCounter.set(id);
+    this.emit('SolutionProviderCreated', { solutionProvider: sp });
+    return id;
+  }
+
+  private approveSolutionProvider(id: bigint, approve: boolean): null {
+    const sp = this.s.solutionProviders.get(id);
+    if (!sp) throw chainError('NoSuchSolutionProvider');
+    this.s.solutionProviders.set(id, { ...sp, approved: approve });
+    this.emit('SolutionProviderApproved', { solutionProviderId: id, approved: approve });
+    return null;
+  }
+
+  /** `NoSuchSolutionProvider`, then `SolutionProviderNotApproved` (contract creation, attach). */
+  private requireApprovedProvider(id: bigint): void {
+    const sp = this.s.solutionProviders.get(id);
+    if (!sp) throw chainError('NoSuchSolutionProvider');
+    if (!sp.approved) throw chainError('SolutionProviderNotApproved');
+  }
+
+  private attachSolutionProviderId(signer: Uint8Array, contractId: bigint, solutionProviderId: bigint): bigint {
+    this.requireApprovedProvider(solutionProviderId);
+    const rec = this.liveContract(contractId);
+    if (!rec) throw chainError('ContractNotExists');
+    const twinId = this.requireTwin(signer);
+    if (rec.contract.twinId !== twinId) throw chainError('UnauthorizedToChangeSolutionProviderId');
+    if (rec.contract.solutionProviderId !== null) throw chainError('UnauthorizedToChangeSolutionProviderId');
+    const contract: Contract = { ...rec.contract, solutionProviderId };
+    this.putContract({ ...rec, contract });
+    this.emit('ContractUpdated', { contract });
+    return contractId;
+  }
+
   // ---- contracts (grid_contract.rs, spec §2.1) --------------------------------------------------
 
   private createNodeContract(
@@ -293,7 +469,7 @@ export class Runtime {
     const twinId = this.requireTwin(signer);
     const node = this.s.nodes.get(args.nodeId);
     if (!node) throw chainError('NodeNotExists');
-    // Power state: chain-sim nodes are always up, so `NodeNotAvailableToDeploy` for standby never fires.
+    if (this.isStandby(args.nodeId)) throw chainError('NodeNotAvailableToDeploy');
     const farm = this.s.farms.get(node.farmId);
     if (!farm) throw chainError('FarmNotExists');
     const rentId = this.s.activeRentForNode.get(args.nodeId);
@@ -301,7 +477,7 @@ export class Runtime {
       const rent = this.s.contracts.get(rentId);
       if (!rent) throw chainError('ContractNotExists');
       if (rent.contract.twinId !== twinId) throw chainError('NodeNotAvailableToDeploy');
-    } else if (farm.dedicated) {
+    } else if (this.isDedicated(args.nodeId, farm)) {
       throw chainError('NodeNotAvailableToDeploy');
     }
     const key = nodeHashKey(args.nodeId, args.deploymentHash);
@@ -335,8 +511,7 @@ export class Runtime {
   private createContract(twinId: number, data: ContractData, solutionProviderId: bigint | null): Contract {
     const id = this.s.contractCounter.get() + 1n;
     if (data.kind === 'node') data.publicIpsList = this.reserveIps(id, data.nodeId, data.publicIps);
-    // No solution providers exist on chain-sim, so any id is unknown.
-    if (solutionProviderId !== null) throw chainError('NoSuchSolutionProvider');
+    if (solutionProviderId !== null) this.requireApprovedProvider(solutionProviderId);
     this.s.billingLoop.add(Number(id % BigInt(this.s.config.billingFrequency)), id);
     const contract: Contract = {
       contractId: id,

@@ -4,8 +4,11 @@ import type {
   Farm,
   KeyType,
   Node,
+  NodePower,
   PricingPolicy,
   Resources,
+  SolutionProvider,
+  TermsAndConditions,
   Twin,
 } from '@sc4it/types';
 import { bytesToHex } from '@sc4it/types';
@@ -70,6 +73,11 @@ export interface ChainConfig {
   foundationAccount: Uint8Array;
   certifiedSalesAccount: Uint8Array;
   maxBillsPerContract: number;
+  /**
+   * `createTwin` needs a prior `userAcceptTc` (`UserDidNotSignTermsAndConditions`), as on
+   * tfchain. Off by default (and in dumps written before the option existed).
+   */
+  requireTermsAndConditions?: boolean;
 }
 
 export interface HeadInfo {
@@ -106,6 +114,14 @@ export class ChainState {
   readonly farmCounter = new JCell(this.j, 0);
   readonly nodeCounter = new JCell(this.j, 0);
   readonly contractCounter = new JCell(this.j, 0n);
+  /** `NodePower`; a node without an entry is Up / Up. */
+  readonly nodePower = new JMap<number, NodePower>(this.j);
+  /** `DedicatedNodesExtraFee` (mUSD per month); no entry = 0. */
+  readonly extraFees = new JMap<number, bigint>(this.j);
+  readonly solutionProviders = new JIdMap<SolutionProvider>(this.j);
+  readonly solutionProviderCounter = new JCell(this.j, 0n);
+  /** `UsersTermsAndConditions`, by account (hex): every acceptance, oldest first. */
+  readonly termsAndConditions = new JMap<string, TermsAndConditions[]>(this.j);
   readonly tftPrice: JCell<number>;
   readonly pricingPolicy: JCell<PricingPolicy>;
   head: HeadInfo;

@@ -54,6 +54,7 @@ describe('public API', () => {
       [
         "Chain",
         "DEV_MNEMONICS",
+        "DEV_TERMS_AND_CONDITIONS",
         "LocalChainClient",
         "MAX_DEPLOYMENT_DATA",
         "RPC_CHAIN_ERROR",

@@ -81,12 +81,57 @@ export interface Node {
   created: number;
 }
 
+/** A power target (`Power`, pallet-tfgrid): what the farmer wants the node to be. */
+export type Power = 'Up' | 'Down';
+
+/** A node's reported power state (`PowerState`): `Down` carries the block it went down at. */
+export type PowerState = { kind: 'Up' } | { kind: 'Down'; sinceBlock: number };
+
+/** `NodePower` (ADR-0004, ADR-0019): default Up / Up. Standby = state Down or target Down. */
+export interface NodePower {
+  state: PowerState;
+  target: Power;
+}
+
 /** A node as returned by lookups: with what its active contracts use. */
 export interface NodeWithUsage extends Node {
   used: Resources;
   free: Resources;
   /** Free public IPs on the node's farm. */
   freeIps: number;
+  /** Power state and target, when the chain reports them (absent: Up / Up). */
+  power?: NodePower;
+  /** Dedicated-node extra fee in mUSD per month (`DedicatedNodesExtraFee`), when reported. */
+  extraFeeMusd?: bigint;
+  /** Dedicated (extra fee > 0 or dedicated farm): only a renter deploys on it, when reported. */
+  dedicated?: boolean;
+}
+
+/** One receiver of a solution provider's share (`Provider{who, take}`); Σtake ≤ 50. */
+export interface SolutionProviderShare {
+  /** 32-byte account public key. */
+  who: Uint8Array;
+  /** Percent of the standard (discounted) amount, 0..255 (u8). */
+  take: number;
+}
+
+/** `SolutionProvider` (pallet-smart-contract): usable in contracts once approved. */
+export interface SolutionProvider {
+  solutionProviderId: bigint;
+  description: string;
+  link: string;
+  providers: SolutionProviderShare[];
+  approved: boolean;
+}
+
+/** One acceptance of the terms and conditions (`user_accept_tc`). */
+export interface TermsAndConditions {
+  /** 32-byte account public key. */
+  account: Uint8Array;
+  /** Unix seconds of the block that stored it. */
+  timestamp: number;
+  documentLink: string;
+  documentHash: string;
 }
 
 export type DeletedCause = 'CanceledByUser' | 'CanceledByNode' | 'OutOfFunds' | 'CanceledByCollective';
@@ -232,9 +277,25 @@ export type ChainCall =
   | { method: 'reportContractResources'; args: { resources: ContractResources[] } }
   | { method: 'addNruReports'; args: { reports: NruConsumption[] } }
   | { method: 'transfer'; args: { to: Uint8Array; amount: bigint } }
-  // admin / dev calls, signed by the chain's sudo account
+  /** `user_accept_tc`: records that the signer accepted the terms and conditions. */
+  | { method: 'userAcceptTc'; args: { documentLink: string; documentHash: string } }
+  /** Node side: the node's actual power state (`change_power_state`). */
+  | { method: 'changePowerState'; args: { power: Power } }
+  /** Farmer: the wanted power state of a node of the farm (`change_power_target`). */
+  | { method: 'changePowerTarget'; args: { nodeId: number; power: Power } }
+  /** Farmer: extra fee in mUSD per month for renting the node (0 = none). */
+  | { method: 'setDedicatedNodeExtraFee'; args: { nodeId: number; extraFee: bigint } }
+  | {
+      method: 'createSolutionProvider';
+      args: { description: string; link: string; providers: SolutionProviderShare[] };
+    }
+  /** Contract owner: name the (approved) solution provider of a contract that has none. */
+  | { method: 'attachSolutionProviderId'; args: { contractId: bigint; solutionProviderId: bigint } }
+  // admin / dev calls, signed by the chain's sudo account (tfchain: RestrictedOrigin / root)
   | { method: 'setTftPrice'; args: { priceMusd: number } }
-  | { method: 'fund'; args: { to: Uint8Array; amount: bigint } };
+  | { method: 'fund'; args: { to: Uint8Array; amount: bigint } }
+  | { method: 'setFarmDedicated'; args: { farmId: number; dedicated: boolean } }
+  | { method: 'approveSolutionProvider'; args: { solutionProviderId: bigint; approve: boolean } };
 
 export type ChainMethod = ChainCall['method'];
 
@@ -270,7 +331,7 @@ export interface ChainEvent {
 
 export interface TxReceipt {
   block: number;
-  /** The call's result: a new id for creations (twin, farm, node, contract id), else null. */
+  /** The call's result: a new id for creations (twin, farm, node, contract, solution provider id), else null. */
   result: number | bigint | null;
   events: ChainEvent[];
 }
