@@ -4,7 +4,7 @@
  */
 import { bundleDashboard, startDashboard, type Dashboard, type DashboardState } from './dashboard.ts';
 import { startDemoGrid, type DemoGrid } from './grid.ts';
-import { runScenario, summaryTable, type ScenarioHooks, type ScenarioState } from './scenario.ts';
+import { runScenario, summaryTable, type ScenarioHooks, type ScenarioOptions, type ScenarioState } from './scenario.ts';
 
 export interface DemoOptions {
   stateDir: string;
@@ -14,6 +14,8 @@ export interface DemoOptions {
   port?: number;
   print?: (line: string) => void;
   hooks?: ScenarioHooks;
+  /** Test only: report this step failed after it ran (see {@link ScenarioOptions.failStep}). */
+  failStep?: string;
 }
 
 export interface Demo {
@@ -63,6 +65,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
           },
         },
         { deployments: state.deployments, steps: state.steps, users: state.users as ScenarioState['users'] },
+        options.failStep === undefined ? {} : { failStep: options.failStep },
       );
       state.done = true;
       return scenario;

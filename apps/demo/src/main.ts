@@ -17,6 +17,8 @@ const USAGE = `usage: npm run demo -- [--ci] [--port <n>] [--state <dir>]
   --port <n>     dashboard port on 127.0.0.1 (default 4747 or $SC4IT_DEMO_PORT; a free one when
                  that is taken; 0: any free port)
   --state <dir>  state folder, reset at the start of each run (default .sc4it/demo-state)
+
+  SC4IT_DEMO_FAIL_STEP=<step name>  test only: that step runs, then is reported failed
 `;
 // SC4IT_DEMO_PORT changes the default (the tests use it to find out what a busy default does).
 const DEFAULT_PORT = /^\d{1,5}$/.test(process.env['SC4IT_DEMO_PORT'] ?? '') ? Number(process.env['SC4IT_DEMO_PORT']) : 4747;
@@ -47,6 +49,7 @@ if (values.help === true) {
 }
 if (values.port !== undefined && (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535)) fail(`--port must be a port number (0-65535), not '${values.port}'`, 2);
 const ci = values.ci === true;
+const failStep = process.env['SC4IT_DEMO_FAIL_STEP'] || undefined;
 const stateDir = resolve(values.state ?? join(repoRoot, '.sc4it', 'demo-state'));
 
 /** True when 127.0.0.1:`port` can be bound now. */
@@ -95,7 +98,7 @@ function stop(code: number): Promise<void> {
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void stop(finished ? (failed === 0 ? 0 : 1) : 130));
 
 try {
-  demo = await startDemo({ stateDir, dashboard: !ci, port, print: out });
+  demo = await startDemo({ stateDir, dashboard: !ci, port, print: out, ...(failStep === undefined ? {} : { failStep }) });
 } catch (err) {
   unlock();
   fail(`cannot start: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, 1);
@@ -106,6 +109,10 @@ if (demo.dashboard !== null) out(`\n  dashboard: ${demo.dashboard.url}  (open it
 const result = await demo.run();
 if (stopping !== undefined) await stopping;
 failed = result.steps.filter((s) => !s.ok).length;
+if (failStep !== undefined && !result.steps.some((s) => s.name === failStep)) {
+  out(`\nSC4IT_DEMO_FAIL_STEP names no step: '${failStep}'`);
+  failed += 1;
+}
 finished = true;
 out('\nsummary');
 out(summaryTable(result.steps));

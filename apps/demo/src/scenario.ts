@@ -68,7 +68,21 @@ function ipsOf(c: Contract | null): PublicIp[] {
  * Runs the scenario on `grid`. Never throws for a failed step: each step's outcome is recorded
  * and later steps still run when they can.
  */
-export async function runScenario(grid: DemoGrid, print: (line: string) => void, hooks: ScenarioHooks = {}, state?: Partial<ScenarioState>): Promise<ScenarioState> {
+export interface ScenarioOptions {
+  /**
+   * Test only: the step of this name runs as usual, then is reported failed (the demo's
+   * `SC4IT_DEMO_FAIL_STEP`), to exercise the red summary and the non-zero exit.
+   */
+  failStep?: string;
+}
+
+export async function runScenario(
+  grid: DemoGrid,
+  print: (line: string) => void,
+  hooks: ScenarioHooks = {},
+  state?: Partial<ScenarioState>,
+  options: ScenarioOptions = {},
+): Promise<ScenarioState> {
   const client = grid.client;
   const st: ScenarioState = { users: (state?.users ?? {}) as ScenarioState['users'], deployments: state?.deployments ?? [], steps: state?.steps ?? [], events: state?.events ?? [] };
   const unsubscribe = await client.subscribeEvents((e) => {
@@ -87,6 +101,7 @@ export async function runScenario(grid: DemoGrid, print: (line: string) => void,
     let result: StepResult;
     try {
       const detail = await fn();
+      if (options.failStep === name) throw new Error(`forced to fail by SC4IT_DEMO_FAIL_STEP (test only); it did: ${detail}`);
       result = { name, ok: true, detail, ms: Date.now() - t };
       print(`  ✔ ${detail}`);
     } catch (err) {
