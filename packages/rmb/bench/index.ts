@@ -21,7 +21,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { type Twin, utf8ToBytes } from '@sc4it/types';
+import type { Twin } from '@sc4it/types';
 import { generateMnemonic, identityFromMnemonic, identityFromSeed, type Identity } from '@sc4it/crypto';
 import {
   type RmbEnvelope,

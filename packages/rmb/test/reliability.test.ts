@@ -260,7 +260,9 @@ describe('federation (rmb.md §5.4)', () => {
     const r2 = await relay('d2.test', resolver, { federationUrl: (d) => fed.get(d) ?? 'http://127.0.0.1:1/' });
     fed.set('d1.test', `http://127.0.0.1:${r1.port}/`);
     fed.set('d2.test', `http://127.0.0.1:${r2.port}/`);
-    const pa = peer(a, r1.url, resolver);
+    // No peer retries here (a slow round trip on a busy machine would federate a request twice):
+    // every count below is exact.
+    const pa = peer(a, r1.url, resolver, { retryIntervalMs: 60_000 });
     const pb = peer(b, r2.url, resolver);
     const runs = counting(pb);
     await Promise.all([pa.connect(), pb.connect()]);
