@@ -195,8 +195,9 @@ export async function provisionWorkload(wl: WorkloadRecord, env: ProvisionEnv): 
       const name = str(d['name']);
       const contract = await env.nameContract(name);
       if (contract === null) return { state: 'error', message: ZosText.nameContractMissing };
-      const k = contract.state.kind;
-      if (k !== 'Created' && k !== 'GracePeriod') return { state: 'error', message: ZosText.nameContractState };
+      // zos `validateNameContract` accepts only `Created` (State.IsCreated): a name contract in its
+      // grace period is refused too, although spec §6.6 says otherwise; the node is the truth.
+      if (contract.state.kind !== 'Created') return { state: 'error', message: ZosText.nameContractState };
       if (contract.twinId !== env.twinId) return { state: 'error', message: ZosText.nameContractTwin };
       return { state: 'ok', data: { fqdn: `${name}.${env.gatewayDomain}` } };
     }

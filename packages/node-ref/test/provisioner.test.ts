@@ -117,10 +117,10 @@ describe('virtual machines', () => {
 
 describe('name gateways need a name contract of the same twin', () => {
   const gw = () => w('gw', 'gateway-name-proxy', { name: 'mysite', tls_passthrough: false, backends: ['http://1.2.3.4:80'] });
-  const nameContract = (twinId: number, kind: 'Created' | 'Deleted'): Contract => ({
+  const nameContract = (twinId: number, kind: 'Created' | 'Deleted' | 'GracePeriod'): Contract => ({
     contractId: 3n,
     twinId,
-    state: kind === 'Created' ? { kind } : { kind, cause: 'CanceledByUser' },
+    state: kind === 'Created' ? { kind } : kind === 'GracePeriod' ? { kind, sinceBlock: 9 } : { kind, cause: 'CanceledByUser' },
     contractType: { kind: 'name', name: 'mysite' },
     solutionProviderId: null,
     createdBlock: 1,
@@ -128,6 +128,13 @@ describe('name gateways need a name contract of the same twin', () => {
   it('ok with fqdn under the node domain', async () => {
     const [r] = await runAll([gw()], env([], { nameContract: async () => nameContract(7, 'Created') }));
     expect(r).toMatchObject({ state: 'ok', data: { fqdn: 'mysite.gw3.example' } });
+  });
+  it('only a Created name contract serves (zosbase gateway.go: State.IsCreated), checked before the twin', async () => {
+    const text = 'failed to setup name proxy: failed to verify name contract: the name contract must be in Created state';
+    for (const kind of ['GracePeriod', 'Deleted'] as const) {
+      expect((await runAll([gw()], env([], { nameContract: async () => nameContract(7, kind) })))[0]).toMatchObject({ state: 'error', message: text });
+      expect((await runAll([gw()], env([], { nameContract: async () => nameContract(8, kind) })))[0]!.message).toBe(text);
+    }
   });
   it('missing, wrong twin', async () => {
     expect((await runAll([gw()], env([])))[0]!.message).toBe(
