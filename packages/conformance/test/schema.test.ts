@@ -21,7 +21,7 @@ describe('vector files against their schemas', () => {
   }
 
   it('the schemas catch what the structural linter does not', () => {
-    const hash = structuredClone(loadVectors('hash', 'challenge')) as unknown as { testGroups: { tests: Record<string, unknown>[] }[] };
+    const hash = structuredClone(loadVectors('hash', 'challenge')) as unknown as { schema: string; testGroups: { tests: Record<string, unknown>[] }[] };
     const t = hash.testGroups[0]!.tests[0]!;
     t.hash = '5B68E6AC3CA8E3CD71E33419CDEF977B'; // upper-case hex
     t.surprise = 1; // unknown field
