@@ -1,7 +1,8 @@
+import { MAINNET_PRICING_POLICY, contractCost } from '@sc4it/billing';
 import { openData } from '@sc4it/crypto';
 import { deploymentHash } from '@sc4it/hash';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deployment } from '@sc4it/types';
+import type { ChainEvent, Deployment } from '@sc4it/types';
 import { DeployFailure, GridClient } from '../src/index.ts';
 import { startGrid, type Grid } from './harness.ts';
 
@@ -89,6 +90,57 @@ describe('GridClient against chain-sim, a relay and reference nodes', () => {
     await c.waitForState(r.contractId, 'deleted', { nodeId: node.id, timeoutMs: 20_000 });
     await c.close();
     await stranger.close();
+  });
+
+  it("bills the spec's worked VM (cru 4, mru 8 GiB, sru 160 GiB, one IPv4) as the spec's formula and @sc4it/billing say", async () => {
+    // chain-and-billing.md §18, issue #373 worked example (mainnet policy): CU = 2, SU = 0.8, so per
+    // hour cu 100 000 × 2 = 200 000, su 50 000 × 0.8 = 40 000, ipu 40 000 × 1 = 40 000 units USD;
+    // 280 000 in all. Per bill of s seconds, §6: (value / 3600) × s × units, each part rounded.
+    const GIB = 1n << 30n;
+    const policy = await grid.client.getPricingPolicy(1);
+    expect([policy.cu.value, policy.su.value, policy.ipu.value]).toEqual([100_000n, 50_000n, 40_000n]); // §5 mainnet table
+    const c = await connect();
+    const node = grid.nodes[0]!;
+    // rootfs 160 GiB and no extra disk: the node reserves sru = max(size, 2 GiB) = 160 GiB (zos rule)
+    const r = await c.deploy({ nodeId: node.id, deployment: c.vm({ name: 'worked', cpu: 4, memory: '8G', rootfs: '160G', publicIp: true }) });
+    const used = { cru: 4n, mru: 8n * GIB, sru: 160n * GIB, hru: 0n };
+    // what the node reported for the contract (UpdatedUsedResources), and the block it landed in
+    let unsubscribe: (() => void) | undefined;
+    const report = await new Promise<ChainEvent>((resolve) => {
+      void grid.client
+        .subscribeEvents((e) => {
+          if (e.name === 'UpdatedUsedResources' && e.data['contractId'] === r.contractId) resolve(e);
+        }, { fromBlock: 0 })
+        .then((u) => (unsubscribe = u));
+    });
+    unsubscribe?.();
+    expect(report.data['used']).toEqual(used);
+    const reportBlock = report.block;
+    expect(reportBlock).toBeGreaterThan(0);
+    await grid.client.mine(30); // three billing cycles of 10 blocks
+    const bill = await c.getBill(r.contractId);
+    const after = bill.records.filter((x) => x.block > reportBlock && x.seconds > 0);
+    expect(after.length).toBeGreaterThanOrEqual(2);
+    const near = (got: bigint, exact: number) => Math.abs(Number(got) - exact) <= 1; // each part is rounded on its own
+    for (const line of after) {
+      const s = line.seconds;
+      // the plain formula (floating point here, from the spec's hourly figures)
+      const plain = { cu: (200_000 * s) / 3600, su: (40_000 * s) / 3600, ipu: (40_000 * s) / 3600 };
+      expect(near(line.breakdown['cu']!, plain.cu), `cu ${line.breakdown['cu']} vs ${plain.cu} for ${s} s`).toBe(true);
+      expect(near(line.breakdown['su']!, plain.su), `su ${line.breakdown['su']} vs ${plain.su} for ${s} s`).toBe(true);
+      expect(near(line.breakdown['ipu']!, plain.ipu), `ipu ${line.breakdown['ipu']} vs ${plain.ipu} for ${s} s`).toBe(true);
+      expect(near(line.unitsUsd, (280_000 * s) / 3600), `total ${line.unitsUsd} vs ${(280_000 * s) / 3600}`).toBe(true);
+      // @sc4it/billing's cost engine for the same resources, to the unit (U64F64 order of §14)
+      const cost = contractCost({ kind: 'node', resources: used, publicIps: 1, seconds: s, policy: MAINNET_PRICING_POLICY });
+      expect(line.unitsUsd).toBe(cost.unitsUsd);
+      expect(line.breakdown).toMatchObject({ cu: cost.breakdown.cu, su: cost.breakdown.su, ipu: cost.breakdown.ipu });
+    }
+    // the client's totals are the lines' sums
+    expect(bill.totalUnitsUsd).toBe(bill.records.reduce((n, x) => n + x.unitsUsd, 0n));
+    for (const part of ['cu', 'su', 'ipu']) expect(bill.byPart[part]).toBe(bill.records.reduce((n, x) => n + (x.breakdown[part] ?? 0n), 0n));
+    expect(bill.seconds).toBe(bill.records.reduce((n, x) => n + x.seconds, 0));
+    await c.cancel(r.contractId);
+    await c.close();
   });
 
   it('refuses a contract when the farm has no free IP left, with the chain error name', async () => {
