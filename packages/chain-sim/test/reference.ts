@@ -126,10 +126,26 @@ export function payoutV29(reserve: bigint): { staking: bigint; foundation: bigin
   return { staking, foundation, farmer: reserve - staking - foundation };
 }
 
-/** §11 v2.7 cultivation split: 10% foundation, 5% staking, 50% sales, burn 50% − 10% − 5%. */
-export function payoutV27(amount: bigint): { foundation: bigint; staking: bigint; sales: bigint; burned: bigint } {
+/**
+ * §11 v2.7 cultivation split: 10% foundation, 5% staking, each solution provider its take,
+ * sales (50 − Σtake)%, burn 50% − 10% − 5%.
+ */
+export function payoutV27(
+  amount: bigint,
+  takes: number[] = [],
+): { foundation: bigint; staking: bigint; sales: bigint; burned: bigint; providers: bigint[] } {
   const foundation = perbill(10, amount);
   const staking = perbill(5, amount);
-  const sales = perbill(50, amount);
-  return { foundation, staking, sales, burned: perbill(50, amount) - foundation - staking };
+  const sum = takes.reduce((a, t) => a + t, 0);
+  const sales = perbill(50 - sum, amount);
+  const providers = takes.map((t) => perbill(t, amount));
+  return { foundation, staking, sales, burned: perbill(50, amount) - foundation - staking, providers };
+}
+
+/**
+ * §6 dedicated-node extra fee over `s` seconds, units USD: round(fee_mUSD × 10000 × s / 2 592 000)
+ * (30-day month, `SECS_PER_MONTH`); converted to TFT on its own and never discounted.
+ */
+export function extraFeeCost(feeMusd: bigint, s: number): bigint {
+  return round(q(feeMusd * 10_000n * BigInt(s), 2_592_000n));
 }
