@@ -404,6 +404,8 @@ export function addSeedReports(rt: Runtime, nodeId: number, reports: Consumption
     if (out.state !== ledger || !s.reportLedgers.has(r.contractId)) s.reportLedgers.set(r.contractId, out.state);
     const o = out.result.outcome;
     const data = { report: { ...r }, outcome: o, ...(out.result.reason ? { reason: out.result.reason } : {}) };
-    rt.emit(o === 'accepted' || o === 'overlapping' ? 'ConsumptionReportReceived' : 'ConsumptionReportRejected', data);
+    // Received = will be billed (accepted now, late as a correction of unbilled time); the ledger
+    // refuses an overlapping report (its time is billed already), so that one is Rejected.
+    rt.emit(o === 'accepted' || o === 'late' ? 'ConsumptionReportReceived' : 'ConsumptionReportRejected', data);
   }
 }

@@ -453,6 +453,17 @@ describe('node-side calls', () => {
       ['ConsumptionReportRejected', 'rejected'],
       ['ConsumptionReportRejected', 'rejected'],
     ]);
+    // Once billed (a billing cycle settles it), time up to t + 100 is the contract's billed time:
+    // an older report (not a copy) would bill it again, so it is refused, and nothing is billed.
+    await client.mine(600);
+    const first = await client.getBills(1n);
+    expect(first.reduce((n, b) => n + (b.breakdown['reportUnitsUsd'] ?? 0n), 0n)).toBeGreaterThan(0n); // the accepted one
+    const old = await send(client, node1, { method: 'addReports', args: { reports: [report(1n, t + 50)] } });
+    expect(old.events.map((e) => [e.name, (e.data as { outcome: string }).outcome])).toEqual([['ConsumptionReportRejected', 'overlapping']]);
+    await client.mine(600);
+    // the next cycle has nothing to bill (no resources, no accepted report): no bill, or one without report units
+    const later = (await client.getBills(1n)).slice(first.length);
+    for (const b of later) expect(b.breakdown['reportUnitsUsd']).toBe(0n);
   });
 });
 
