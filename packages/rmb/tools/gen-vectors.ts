@@ -37,7 +37,7 @@ interface VecEnvelope {
   expiration: number;
   source?: { twin: number; connection?: string };
   destination?: { twin: number; connection?: string };
-  request?: { command: string };
+  request?: { command: string } | undefined; // undefined in `base()` overrides: no request
   response?: Json;
   error?: { code: number; message: string };
   ping?: Json;
