@@ -1,4 +1,4 @@
-import { DecodeError, bytesToHex, utf8ToBytes } from '@sc4it/types';
+import { DecodeError, bytesToHex, parseDeployment, utf8ToBytes } from '@sc4it/types';
 import { TextOut, writeDeployment } from './challenge.ts';
 import { Sink } from './sink.ts';
 
@@ -34,6 +34,22 @@ export function deploymentHash(deployment: DeploymentInput): string {
   const sink = new Sink('hash');
   writeDeployment(sink, deployment);
   return sink.hexDigest();
+}
+
+/**
+ * {@link deploymentHash} of zos JSON *text*, read as the node reads it: Go's decoder runs on the
+ * text itself (`@sc4it/types` lossless parser), so what `JSON.parse` would erase is decided as the
+ * node decides it: `1e3` or `1.0` for an integer field is refused, integers above 2^53 stay exact,
+ * and of two keys that match one field the last wins. Use it for deployments read from files or
+ * the wire; {@link deploymentHash} takes a value already parsed.
+ * @throws `DecodeError` `decode.json` for malformed JSON; `DeploymentError` for what the node's
+ * decoder refuses (the `Valid()` rules are not run: hashing does not need them).
+ */
+export function deploymentHashFromJson(text: string): string {
+  if (typeof text !== 'string') {
+    throw new DecodeError('decode.json', 'expected the deployment as JSON text', { field: 'deployment' });
+  }
+  return deploymentHash(parseDeployment(text, { validate: false }));
 }
 
 const HASH_HEX = /^[0-9a-f]{32}$/;

@@ -8,6 +8,7 @@ export {
   deploymentChallenge,
   deploymentDigest,
   deploymentHash,
+  deploymentHashFromJson,
   contractHashBytes,
   signingMessage,
   bytesToSign,
