@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { utf8ToBytes } from '@sc4it/types';
+import type { Identity } from '@sc4it/crypto';
 import {
   type RmbEnvelope,
   RmbPeer,
@@ -77,6 +78,27 @@ function twinsFile(): string {
   return path;
 }
 
+/** Sends `n` signed plain `work` requests from twin 1 (session `conn`) to twin 2; returns their uids. */
+function sendWork(sender: { send(b: Uint8Array): void }, identity: Identity, conn: string, n: number): string[] {
+  const uids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const env: RmbEnvelope = {
+      uid: newUid(),
+      timestamp: nowSeconds(),
+      expiration: 120,
+      source: { twin: 1, connection: conn },
+      destination: { twin: 2 },
+      message: { kind: 'request', command: 'work' },
+      payload: { kind: 'plain', data: utf8ToBytes(String(i)) },
+      relays: [],
+    };
+    signEnvelope(env, identity);
+    uids.push(env.uid);
+    sender.send(encodeRmbEnvelope(env));
+  }
+  return uids;
+}
+
 describe('sc4it-relay CLI', () => {
   it('prints the listening line and relays between two peers (twins.json, pk "", a_b relay)', async () => {
     const file = twinsFile();
@@ -122,22 +144,7 @@ describe('sc4it-relay CLI', () => {
     const args = ['--port', String(port), '--domain', 'relay1.test', '--twins', file, '--redis', redis.url];
     const r1 = await startCli(args);
     const sender = await rawAs(r1.url, a, 'c');
-    const uids: string[] = [];
-    for (let i = 0; i < 5; i++) {
-      const env: RmbEnvelope = {
-        uid: newUid(),
-        timestamp: nowSeconds(),
-        expiration: 120,
-        source: { twin: 1, connection: 'c' },
-        destination: { twin: 2 },
-        message: { kind: 'request', command: 'work' },
-        payload: { kind: 'plain', data: utf8ToBytes(String(i)) },
-        relays: [],
-      };
-      signEnvelope(env, a.identity);
-      uids.push(env.uid);
-      sender.send(encodeRmbEnvelope(env));
-    }
+    const uids = sendWork(sender, a.identity, 'c', 5);
     // Wait until the five are in Redis (stream of session `2`, default prefix), then kill.
     const db = new Redis(redis.url);
     await until(async () => (await db.xlen('rmb:stream:2')) === 5);
@@ -171,22 +178,7 @@ describe('sc4it-relay CLI', () => {
     const args = (port: number) => ['--port', String(port), '--domain', 'relay1.test', '--twins', file, '--redis', url];
     const [r1, r2] = await Promise.all([startCli(args(await freePort())), startCli(args(await freePort()))]);
     const sender = await rawAs(r1.url, a, 'k');
-    const uids: string[] = [];
-    for (let i = 0; i < 8; i++) {
-      const env: RmbEnvelope = {
-        uid: newUid(),
-        timestamp: nowSeconds(),
-        expiration: 120,
-        source: { twin: 1, connection: 'k' },
-        destination: { twin: 2 },
-        message: { kind: 'request', command: 'work' },
-        payload: { kind: 'plain', data: utf8ToBytes(String(i)) },
-        relays: [],
-      };
-      signEnvelope(env, a.identity);
-      uids.push(env.uid);
-      sender.send(encodeRmbEnvelope(env));
-    }
+    const uids = sendWork(sender, a.identity, 'k', 8);
     const db = new Redis(url);
     try {
       await until(async () => (await db.xlen('rmb:stream:2')) === 8);

@@ -1,5 +1,4 @@
-import { Redis } from 'ioredis';
-import { TransportError } from '@sc4it/types';
+import { connectRedis } from '../redis-connect.ts';
 import type { DedupEntry, DedupStore } from './dedup.ts';
 
 export interface RedisDedupStoreOptions {
@@ -19,16 +18,7 @@ export interface RedisDedupStoreOptions {
  */
 export async function redisDedupStore(options: RedisDedupStoreOptions): Promise<DedupStore & { close(): Promise<void> }> {
   const prefix = options.prefix ?? 'rmb:dedup:';
-  const client = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  client.on('error', () => {
-    // ioredis reconnects by itself; failed commands reject and the peer reports them.
-  });
-  try {
-    await client.connect();
-  } catch (cause) {
-    client.disconnect();
-    throw new TransportError('transport.redis_unavailable', 'cannot connect to redis', { cause });
-  }
+  const client = await connectRedis(options.url);
   return {
     async claim(key, deadline, now): Promise<DedupEntry | undefined> {
       const ttl = Math.max(1, deadline - now);

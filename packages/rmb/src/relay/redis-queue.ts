@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { TransportError } from '@sc4it/types';
+import type { Redis } from 'ioredis';
+import { connectRedis } from '../redis-connect.ts';
 import { nowSeconds } from '../envelope.ts';
 import { type QueueLimits, type QueuedMessage, type RelayQueue, queueLimits } from './queue.ts';
 
@@ -55,17 +55,8 @@ export async function redisQueue(options: RedisQueueOptions): Promise<RelayQueue
   const prefix = options.prefix ?? 'rmb:';
   const channel = `${prefix}pushed`;
   const redisOpts = { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true };
-  const client = new Redis(options.url, redisOpts);
+  const client = await connectRedis(options.url, redisOpts);
   let sub: Redis | undefined;
-  client.on('error', () => {
-    // ioredis reconnects by itself; failed commands reject and the relay reports them.
-  });
-  try {
-    await client.connect();
-  } catch (cause) {
-    client.disconnect();
-    throw new TransportError('transport.redis_unavailable', 'cannot connect to redis', { cause });
-  }
   const streamKey = (key: string): string => `${prefix}stream:${key}`;
   const consumer = `relay-${process.pid}-${randomBytes(6).toString('hex')}`;
   /** Keys this process claimed from: their acks also leave the group's pending list. */
@@ -178,9 +169,7 @@ export async function redisQueue(options: RedisQueueOptions): Promise<RelayQueue
     },
     async subscribe(listener) {
       if (sub === undefined) {
-        sub = new Redis(options.url, redisOpts);
-        sub.on('error', () => {});
-        await sub.connect();
+        sub = await connectRedis(options.url, redisOpts);
         await sub.subscribe(channel);
       }
       sub.on('message', (ch: string, key: string) => {
