@@ -73,7 +73,7 @@ if (pn(['install', ...frozen, '--reporter=append-only']) !== 0) process.exit(1);
 if (pn(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']) !== 0) process.exit(1);
 
 if (task === 'test') {
-  // Type-check every package with its tests, benches and tools (tsconfig.check.json), then run
+  // Type-check every package with its tests, benches and tools (tsconfig.check.json) alongside
   // the tests; stream turbo's output and add up vitest's per-package summaries for one closing line.
   const child = spawn(pnpm[0], [...pnpm.slice(1), 'exec', 'turbo', 'run', 'typecheck', 'test', '--concurrency=2', ...rest],
     { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -122,7 +122,7 @@ describe('envelope helpers', () => {
   });
 
   it('dedup window: a key is claimed once until its deadline', () => {
-    const d = new DedupWindow(10);
+    const d = new DedupWindow();
     expect(d.claim('k', 1100, 1000)).toBeUndefined();
     expect(d.claim('k', 1100, 1050)).toEqual({ until: 1100 });
     d.settle('k', new Uint8Array([1]));

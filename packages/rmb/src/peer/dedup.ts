@@ -1,6 +1,6 @@
 /**
- * Receiver-side duplicate filter: one entry per (sender, uid), kept until the envelope's deadline
- * (and at least `minWindowSec`), so a retried or replayed request runs its handler once; a
+ * Receiver-side duplicate filter: one entry per (sender, uid), kept until the deadline the peer
+ * gives (the envelope's, and at least its `dedupWindowSec`), so a retried or replayed request runs its handler once; a
  * duplicate that arrives after the handler finished gets the stored reply again. A replay after
  * the deadline is refused as expired by the envelope checks, so the window covers the whole TTL.
  */
@@ -26,11 +26,9 @@ export interface DedupStore {
 
 export class DedupWindow implements DedupStore {
   readonly #entries = new Map<string, DedupEntry>();
-  readonly #minWindowSec: number;
   readonly #maxEntries: number;
 
-  constructor(minWindowSec = 300, maxEntries = 200_000) {
-    this.#minWindowSec = minWindowSec;
+  constructor(maxEntries = 200_000) {
     this.#maxEntries = maxEntries;
   }
 
@@ -41,7 +39,7 @@ export class DedupWindow implements DedupStore {
   claim(key: string, deadline: number, now: number): DedupEntry | undefined {
     const hit = this.#entries.get(key);
     if (hit !== undefined && hit.until > now) return hit;
-    this.#entries.set(key, { until: Math.max(deadline, now + this.#minWindowSec) });
+    this.#entries.set(key, { until: deadline });
     if (this.#entries.size > this.#maxEntries) this.prune(now);
     return undefined;
   }

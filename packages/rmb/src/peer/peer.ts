@@ -208,7 +208,7 @@ export class RmbPeer {
       timer: undefined,
     }));
     this.#factory = init.socketFactory ?? webSocketFactory();
-    this.#dedup = init.dedupStore ?? new DedupWindow(init.dedupWindowSec ?? 300);
+    this.#dedup = init.dedupStore ?? new DedupWindow();
     this.#cipher = new BusCipherCache(init.identity);
     this.#self = address(init.twinId, init.session);
     this.#relayDomains = init.relayDomains ?? urls.map(hostOf);
@@ -590,6 +590,7 @@ export class RmbPeer {
     const replyPk = (await this.#ownPublishedPk().catch(() => null)) === null ? null : sender.pk;
     const now = nowSeconds();
     const key = `${sessionKey(source)}|${env.uid}`;
+    // the one place the window is decided: the envelope's deadline, at least dedupWindowSec
     const dup = await this.#dedup.claim(key, Math.max(envelopeDeadline(env), now + (this.#init.dedupWindowSec ?? 300)), now);
     if (dup !== undefined) {
       if (dup.reply !== undefined) this.#transmit(dup.reply);

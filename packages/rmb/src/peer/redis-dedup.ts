@@ -24,11 +24,11 @@ export async function redisDedupStore(options: RedisDedupStoreOptions): Promise<
       const ttl = Math.max(1, deadline - now);
       const k = prefix + key;
       if ((await client.set(k, '', 'EX', ttl, 'NX')) === 'OK') return undefined;
-      const [value, left] = await Promise.all([client.getBuffer(k), client.ttl(k)]);
-      const until = now + Math.max(0, left);
+      // A duplicate: the peer reads only the stored reply (`until` is informative here).
+      const value = await client.getBuffer(k);
       // Expired between the two calls: claim again.
-      if (value === null) return (await client.set(k, '', 'EX', ttl, 'NX')) === 'OK' ? undefined : { until };
-      return value.length === 0 ? { until } : { until, reply: new Uint8Array(value) };
+      if (value === null) return (await client.set(k, '', 'EX', ttl, 'NX')) === 'OK' ? undefined : { until: deadline };
+      return value.length === 0 ? { until: deadline } : { until: deadline, reply: new Uint8Array(value) };
     },
     async settle(key, reply) {
       await client.set(prefix + key, Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength), 'KEEPTTL', 'XX');

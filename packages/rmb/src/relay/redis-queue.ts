@@ -54,8 +54,7 @@ export async function redisQueue(options: RedisQueueOptions): Promise<RelayQueue
   const { cap, maxTtl } = queueLimits(options);
   const prefix = options.prefix ?? 'rmb:';
   const channel = `${prefix}pushed`;
-  const redisOpts = { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true };
-  const client = await connectRedis(options.url, redisOpts);
+  const client = await connectRedis(options.url);
   let sub: Redis | undefined;
   const streamKey = (key: string): string => `${prefix}stream:${key}`;
   const consumer = `relay-${process.pid}-${randomBytes(6).toString('hex')}`;
@@ -169,7 +168,7 @@ export async function redisQueue(options: RedisQueueOptions): Promise<RelayQueue
     },
     async subscribe(listener) {
       if (sub === undefined) {
-        sub = await connectRedis(options.url, redisOpts);
+        sub = await connectRedis(options.url);
         await sub.subscribe(channel);
       }
       sub.on('message', (ch: string, key: string) => {

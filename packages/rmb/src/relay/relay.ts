@@ -364,9 +364,9 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
           (finished ? done : again).push(m.id);
         }),
       );
-      clearInterval(heartbeat);
-      await queue.ack(FEDERATION_KEY, done);
-      await queue.release(FEDERATION_KEY, again);
+      // both, even when one fails: a failed release would leave retries leased until the lease ends
+      const settled = await Promise.allSettled([queue.ack(FEDERATION_KEY, done), queue.release(FEDERATION_KEY, again)]);
+      for (const s of settled) if (s.status === 'rejected') log('warn', 'federation retry failed', { error: String(s.reason) });
     } catch (err) {
       log('warn', 'federation retry failed', { error: String(err) });
     } finally {
