@@ -167,7 +167,8 @@ const LATE_REASON = 'fills unbilled time before the last settled report; billed 
  * start is not the contract's: a window reaching there is cut at the start, not refused.
  */
 function classifyExact(state: ContractReports, p: PendingReport): { outcome: 'accepted' | 'late' | 'overlapping'; reason?: string } {
-  const start = state.openedAt ?? -Infinity;
+  // a ledger saved before `openedAt` existed: with nothing settled yet, billedUntil is still its start
+  const start = state.openedAt ?? (state.recent.length === 0 ? state.billedUntil : -Infinity);
   // an implicit window starts at the previous report or the end of billed time: it never overlaps
   const from = p.window === null ? Infinity : p.timestamp - p.window;
   if (p.timestamp > state.billedUntil) {

@@ -16,7 +16,7 @@ import { publicKeyFromAddress } from '@sc4it/crypto';
 import type { BillRecord, ConsumptionReport, ContractState, PricingPolicy, Resources, SolutionProviderShare } from '@sc4it/types';
 import { chainError } from './errors.ts';
 import { idKey } from './journal.ts';
-import { type Runtime, cmpBig } from './runtime.ts';
+import { type Runtime, cmpBig, isStandbyPower } from './runtime.ts';
 import { type ContractRec, hexKey } from './state.ts';
 
 const ZERO: Resources = Object.freeze({ cru: 0n, sru: 0n, hru: 0n, mru: 0n });
@@ -129,7 +129,7 @@ export function billContract(rt: Runtime, contractId: bigint): void {
         if (deleting === undefined) return;
         seconds = 0;
       }
-    } else if (rt.isStandby(d.nodeId)) {
+    } else if (isStandbyPower(power)) {
       // §12 waivers: `RentWaived`, and nothing more while the contract is Created.
       rt.emit('RentWaived', { contractId });
       if (deleting === undefined && rec.contract.state.kind !== 'GracePeriod') return;
@@ -234,7 +234,7 @@ export function billContract(rt: Runtime, contractId: bigint): void {
   if (d.kind !== 'name') input.nodeId = d.nodeId;
   if (deleting !== undefined) input.deleting = deleting;
   // v2.7 pays each solution provider its take of the standard amount (§11); v2.9 pays none (§12).
-  const provider = rec.contract.solutionProviderId === null ? undefined : s.solutionProviders.get(rec.contract.solutionProviderId);
+  const provider = rec.contract.solutionProviderId === null || cfg.billingModel !== 'v2.7-lock' ? undefined : s.solutionProviders.get(rec.contract.solutionProviderId);
   if (provider && provider.providers.length > 0) input.solutionProviderTakes = provider.providers.map((p) => p.take);
   const result = graceStep(input);
   if (result.outcome === 'skipped') return;

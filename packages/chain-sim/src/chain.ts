@@ -12,7 +12,6 @@ import type {
   Farm,
   KeyType,
   NodeFilter,
-  NodePower,
   NodeWithUsage,
   PricingPolicy,
   Resources,
@@ -81,8 +80,6 @@ export interface ChainOptions {
    */
   requireTermsAndConditions?: boolean;
 }
-
-const UP_UP: NodePower = Object.freeze({ state: Object.freeze({ kind: 'Up' as const }), target: 'Up' as const });
 
 /** `5CNposRewardAccount11111111111111111111111111FSU` (spec §10). */
 const STAKING_POOL = '5CNposRewardAccount11111111111111111111111111FSU';
@@ -609,9 +606,9 @@ export class Chain {
     const free: Resources = { cru: sub(r.cru, used.cru), sru: sub(r.sru, used.sru), hru: sub(r.hru, used.hru), mru: sub(r.mru, used.mru) };
     const farm = s.farms.get(node.farmId);
     const freeIps = farm ? farm.publicIps.filter((p) => p.contractId === 0n).length : 0;
-    const power = structuredClone(s.nodePower.get(id) ?? UP_UP);
+    const power = structuredClone(this.rt.nodePowerOf(id));
     const extraFeeMusd = s.extraFees.get(id) ?? 0n;
-    const dedicated = extraFeeMusd > 0n || farm?.dedicated === true;
+    const dedicated = farm ? this.rt.isDedicated(id, farm) : extraFeeMusd > 0n;
     return { ...structuredClone(node), used, free, freeIps, power, extraFeeMusd, dedicated };
   }
 

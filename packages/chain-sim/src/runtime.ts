@@ -31,6 +31,11 @@ const MAX_FARM_PUBLIC_IPS = 256;
 const MAX_PROVIDER_TAKE = 50;
 const UP_UP: NodePower = Object.freeze({ state: Object.freeze({ kind: 'Up' as const }), target: 'Up' as const });
 
+/** Standby: power state Down or power target Down (spec §16). */
+export function isStandbyPower(p: NodePower): boolean {
+  return p.state.kind === 'Down' || p.target === 'Down';
+}
+
 /** Executes calls against the state of the block being built (pallet-tfgrid + pallet-smart-contract). */
 export class Runtime {
   readonly ev = new EventBuffer();
@@ -338,8 +343,7 @@ export class Runtime {
 
   /** Standby: power state Down or power target Down (spec §16). */
   isStandby(nodeId: number): boolean {
-    const p = this.nodePowerOf(nodeId);
-    return p.state.kind === 'Down' || p.target === 'Down';
+    return isStandbyPower(this.nodePowerOf(nodeId));
   }
 
   private putNodePower(nodeId: number, p: NodePower): void {
